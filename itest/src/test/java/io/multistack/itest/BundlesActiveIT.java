@@ -1,0 +1,75 @@
+package io.multistack.itest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import javax.inject.Inject;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+
+/** The appliance's bundles resolve and start on JDK 25 in Felix, and no component fails to activate. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class BundlesActiveIT {
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ServiceComponentRuntime scr;
+
+    @Configuration
+    public Option[] config() {
+        return FrameworkUnderTest.options();
+    }
+
+    @Test
+    public void everyProvisionedBundleIsActive() {
+        List<String> paths = FrameworkUnderTest.applianceBundlePaths();
+        List<String> notActive = new ArrayList<>();
+        for (String path : paths) {
+            Bundle bundle = context.getBundle(FrameworkUnderTest.location(path));
+            if (bundle == null) {
+                notActive.add(path + " is not installed");
+            } else if (bundle.getState() != Bundle.ACTIVE) {
+                notActive.add(bundle.getSymbolicName() + " is " + stateName(bundle.getState()));
+            }
+        }
+        assertThat(paths).as("appliance bundles handed in by the build").hasSize(20);
+        assertThat(notActive).as("bundles that are not ACTIVE").isEmpty();
+    }
+
+    @Test
+    public void noComponentFailsToActivate() {
+        List<String> failures = new ArrayList<>();
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
+            for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                if (configuration.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
+                    failures.add(description.name + ": " + configuration.failure);
+                }
+            }
+        }
+        assertThat(failures).as("components whose activation threw").isEmpty();
+    }
+
+    private static String stateName(int state) {
+        return switch (state) {
+            case Bundle.INSTALLED -> "INSTALLED (not resolved)";
+            case Bundle.RESOLVED -> "RESOLVED (not started)";
+            case Bundle.STARTING -> "STARTING";
+            case Bundle.STOPPING -> "STOPPING";
+            case Bundle.UNINSTALLED -> "UNINSTALLED";
+            default -> "in state " + state;
+        };
+    }
+}

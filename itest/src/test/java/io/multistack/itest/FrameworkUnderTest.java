@@ -1,0 +1,90 @@
+package io.multistack.itest;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.CoreOptions.workingDirectory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.ops4j.pax.exam.CoreOptions;
+import org.ops4j.pax.exam.Option;
+
+/**
+ * The framework every integration test runs in: the appliance's bundles exactly as the
+ * runtime ships them (paths handed in by the build as {@code itest.bundles}), plus the
+ * assertion libraries the tests use inside the framework ({@code itest.testBundles}).
+ */
+public final class FrameworkUnderTest {
+    /** Framework property naming the folder that {@code tenant:add} writes to. */
+    public static final String ETC_PROPERTY = "multistack.etc";
+
+    private FrameworkUnderTest() {}
+
+    /** Jar paths of the appliance's bundles, in installation order. */
+    public static List<String> applianceBundlePaths() {
+        return paths("itest.bundles");
+    }
+
+    /** The location under which Pax Exam installs a bundle given by path. */
+    public static String location(String path) {
+        return "file:" + path;
+    }
+
+    public static Option[] options() {
+        Path work = Path.of(required("itest.work"));
+        return CoreOptions.options(
+                // Each framework gets its own cache and etc/ folder under target/, removed before reuse.
+                workingDirectory(directory(work.resolve("exam")).toString()),
+                cleanCaches(true),
+                frameworkProperty(ETC_PROPERTY).value(directory(work.resolve("etc")).toString()),
+                // pax-logging-api without a backend logs to stdout at DEBUG by default.
+                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
+                junitBundles(),
+                composite(provision(paths("itest.testBundles"))),
+                composite(provision(applianceBundlePaths())));
+    }
+
+    private static Option[] provision(List<String> paths) {
+        return paths.stream().map(path -> bundle(location(path))).toArray(Option[]::new);
+    }
+
+    private static List<String> paths(String property) {
+        List<String> paths = Arrays.stream(required(property).split(","))
+                .map(String::strip)
+                .filter(path -> !path.isEmpty())
+                .toList();
+        for (String path : paths) {
+            // An unresolved ${g:a:jar} means the build did not hand the bundle in.
+            if (path.startsWith("${") || !Files.isRegularFile(Path.of(path))) {
+                throw new IllegalStateException(property + " names no bundle jar at '" + path + "'");
+            }
+        }
+        return paths;
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null) {
+            throw new IllegalStateException("system property " + property
+                    + " is not set: run the integration tests through Maven (mvn verify)");
+        }
+        return value;
+    }
+
+    private static Path directory(Path path) {
+        try {
+            return Files.createDirectories(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+}
