@@ -1,0 +1,312 @@
+package io.multistack.stack.core;
+
+import io.multistack.api.flow.Device;
+import io.multistack.api.stack.ArpEntry;
+import io.multistack.api.stack.MacAddress;
+import io.multistack.api.stack.TenantSettings;
+import io.multistack.wire.Arp;
+import io.multistack.wire.Ethernet;
+import io.multistack.wire.Icmpv4;
+import io.multistack.wire.Ipv4;
+import io.multistack.wire.Ipv4Address;
+import io.multistack.wire.MalformedPacketException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The protocol engine of one tenant: Ethernet, ARP, IPv4 and ICMP. Single-threaded and
+ * clock-free: every entry point receives {@code now} (nanoseconds of a monotonic clock),
+ * frames leave through the {@link Device}. The owner confines all calls to one thread.
+ */
+public final class StackCore {
+    /** Room reserved before every frame we build: 802.1Q tag and VXLAN header fit in place. */
+    public static final int HEADROOM = 64;
+    static final int DEFAULT_TTL = 64;
+
+    private final ByteBufAllocator allocator;
+    private final ArpCache arp = new ArpCache();
+    private final EchoRequests echoes;
+    private final DropCounters drops = new DropCounters();
+    private final LongAdder framesIn = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder framesOut = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private Interface iface;
+    private Device device;
+    private int nextIdentification;
+
+    public StackCore(TenantSettings settings, ByteBufAllocator allocator, int echoIdentifier) {
+        this.iface = Interface.of(settings);
+        this.allocator = allocator;
+        this.echoes = new EchoRequests(echoIdentifier);
+    }
+
+    /** Connects the device and announces our address. */
+    public void attach(Device device, long now) {
+        this.device = device;
+        announce();
+    }
+
+    public void detach() {
+        device = null;
+    }
+
+    public boolean isAttached() {
+        return device != null;
+    }
+
+    /** New address, prefix, gateway or MAC; neighbours are relearned, the change announced. */
+    public void reconfigure(TenantSettings settings, long now) {
+        Interface next = Interface.of(settings);
+        if (next.equals(iface)) {
+            return;
+        }
+        boolean sameSubnet = next.mask() == iface.mask() && next.onLink(iface.address());
+        iface = next;
+        if (!sameSubnet) {
+            arp.clear();
+        }
+        announce();
+    }
+
+    /** Processes one received frame; always releases it. */
+    public void receive(ByteBuf frame, long now) {
+        try {
+            framesIn.increment();
+            bytesIn.add(frame.readableBytes());
+            if (device == null) {
+                drops.count("stack.down");
+                return;
+            }
+            Ethernet.Header ethernet = Ethernet.Header.parse(frame);
+            if (ethernet.destination() != iface.mac() && !Ethernet.isMulticast(ethernet.destination())) {
+                drops.count("ethernet.not-for-us");
+                return;
+            }
+            frame.skipBytes(Ethernet.HEADER_LENGTH);
+            switch (ethernet.etherType()) {
+                case Ethernet.TYPE_ARP -> receiveArp(frame, now);
+                case Ethernet.TYPE_IPV4 -> receiveIpv4(frame, now);
+                default -> drops.count("ethernet.unsupported-type");
+            }
+        } catch (MalformedPacketException malformed) {
+            drops.count(malformed.reason());
+        } finally {
+            frame.release();
+        }
+    }
+
+    /** Advances time: ARP retries and expiry, echo timeouts. */
+    public void tick(long now) {
+        for (int ip : arp.tick(now, drops)) {
+            sendArp(Arp.request(iface.mac(), iface.address(), ip), MacAddress.BROADCAST.bits());
+        }
+        echoes.expire(now);
+    }
+
+    /** Sends an ICMP echo request; the future completes with the round-trip time. */
+    public void ping(int target, long now, long timeoutNanos, CompletableFuture<Duration> result) {
+        if (device == null) {
+            result.completeExceptionally(new IllegalStateException("the tenant is not up"));
+            return;
+        }
+        if (iface.nextHop(target) == 0) {
+            result.completeExceptionally(new IllegalStateException(
+                    "no route to " + Ipv4Address.format(target) + " (no gateway configured)"));
+            return;
+        }
+        int sequence = echoes.register(now, now + timeoutNanos, result);
+        ByteBuf payload = allocator.buffer(56);
+        try {
+            payload.writeLong(now);
+            for (int i = 8; i < 56; i++) {
+                payload.writeByte(i);
+            }
+            sendIcmp(target, new Icmpv4(Icmpv4.ECHO_REQUEST, 0, echoes.identifier(), sequence), payload, now);
+        } finally {
+            payload.release();
+        }
+    }
+
+    public List<ArpEntry> arpTable(long now) {
+        List<ArpEntry> table = new ArrayList<>();
+        arp.entries().forEach((ip, entry) -> table.add(new ArpEntry(Ipv4Address.toInet(ip),
+                new MacAddress(entry.mac()), Duration.ofNanos(Math.max(0, entry.expiresAt() - now)))));
+        table.sort(Comparator.comparing(e -> Integer.toUnsignedLong(Ipv4Address.toInt(e.address()))));
+        return table;
+    }
+
+    /** Releases everything held; outstanding pings fail. */
+    public void close() {
+        device = null;
+        arp.clear();
+        echoes.failAll(new IllegalStateException("the tenant stack was closed"));
+    }
+
+    public DropCounters drops() {
+        return drops;
+    }
+
+    public long framesIn() {
+        return framesIn.sum();
+    }
+
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long framesOut() {
+        return framesOut.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    // ---- ARP ----
+
+    private void receiveArp(ByteBuf packet, long now) throws MalformedPacketException {
+        Arp message = Arp.parse(packet);
+        if (message.senderIp() == iface.address() && message.senderMac() != iface.mac()) {
+            drops.count("arp.address-conflict");
+            return;
+        }
+        boolean forUs = message.targetIp() == iface.address();
+        // RFC 826: update a known sender; learn a new one only when the packet is for us
+        if (forUs || arp.knows(message.senderIp())) {
+            if (message.senderIp() != 0 && !Ethernet.isMulticast(message.senderMac())) {
+                flushPending(message.senderIp(), message.senderMac(), now);
+            }
+        }
+        if (forUs && message.operation() == Arp.REQUEST && message.senderIp() != message.targetIp()) {
+            sendArp(new Arp(Arp.REPLY, iface.mac(), iface.address(), message.senderMac(), message.senderIp()),
+                    message.senderMac());
+        }
+    }
+
+    private void flushPending(int ip, long mac, long now) {
+        for (ArpCache.PendingPacket queued : arp.learn(ip, mac, now)) {
+            transmit(mac, queued.etherType(), queued.payload());
+        }
+    }
+
+    private void announce() {
+        if (device != null) {
+            sendArp(Arp.announcement(iface.mac(), iface.address()), MacAddress.BROADCAST.bits());
+        }
+    }
+
+    private void sendArp(Arp message, long destinationMac) {
+        ByteBuf packet = newPacket(Arp.LENGTH);
+        message.emit(packet);
+        transmit(destinationMac, Ethernet.TYPE_ARP, packet);
+    }
+
+    // ---- IPv4 and ICMP ----
+
+    private void receiveIpv4(ByteBuf packet, long now) throws MalformedPacketException {
+        Ipv4 header = Ipv4.parse(packet);
+        if (!iface.accepts(header.destination())) {
+            drops.count("ipv4.not-for-us");
+            return;
+        }
+        if (header.source() == Ipv4Address.BROADCAST || (header.source() >>> 28) == 0xE) {
+            drops.count("ipv4.bad-source");
+            return;
+        }
+        if (header.isFragment()) {
+            drops.count("ipv4.fragment");
+            return;
+        }
+        // the payload, without options and without Ethernet padding
+        ByteBuf payload = packet.slice(packet.readerIndex() + header.headerLength(), header.payloadLength());
+        if (header.protocol() == Ipv4.PROTOCOL_ICMP) {
+            receiveIcmp(header, payload, now);
+        } else {
+            drops.count("ipv4.unsupported-protocol");
+        }
+    }
+
+    private void receiveIcmp(Ipv4 ip, ByteBuf message, long now) throws MalformedPacketException {
+        Icmpv4 icmp = Icmpv4.parse(message);
+        switch (icmp.type()) {
+            case Icmpv4.ECHO_REQUEST -> {
+                if (ip.destination() != iface.address()) {
+                    drops.count("icmp.broadcast-echo-ignored");
+                    return;
+                }
+                ByteBuf data = message.slice(message.readerIndex() + Icmpv4.HEADER_LENGTH,
+                        message.readableBytes() - Icmpv4.HEADER_LENGTH);
+                sendIcmp(ip.source(), new Icmpv4(Icmpv4.ECHO_REPLY, 0, icmp.identifier(), icmp.sequence()),
+                        data, now);
+            }
+            case Icmpv4.ECHO_REPLY -> {
+                if (!echoes.complete(icmp.identifier(), icmp.sequence(), now)) {
+                    drops.count("icmp.unexpected-echo-reply");
+                }
+            }
+            default -> drops.count("icmp.unhandled-type");
+        }
+    }
+
+    private void sendIcmp(int destination, Icmpv4 header, ByteBuf data, long now) {
+        int length = Icmpv4.HEADER_LENGTH + data.readableBytes();
+        ByteBuf packet = newPacket(Ipv4.MIN_HEADER_LENGTH + length);
+        Ipv4.of(Ipv4.PROTOCOL_ICMP, iface.address(), destination, length, nextIdentification++ & 0xFFFF, DEFAULT_TTL)
+                .emit(packet);
+        header.emit(packet, data);
+        sendIpv4(destination, packet, now);
+    }
+
+    /** Routes an IPv4 packet (built with headroom) to its next hop, resolving it by ARP. */
+    private void sendIpv4(int destination, ByteBuf packet, long now) {
+        int nextHop = iface.nextHop(destination);
+        if (nextHop == 0) {
+            packet.release();
+            drops.count("ipv4.no-route");
+            return;
+        }
+        if (nextHop == Ipv4Address.BROADCAST || nextHop == iface.directedBroadcast()) {
+            transmit(MacAddress.BROADCAST.bits(), Ethernet.TYPE_IPV4, packet);
+            return;
+        }
+        long mac = arp.lookup(nextHop, now);
+        if (mac >= 0) {
+            transmit(mac, Ethernet.TYPE_IPV4, packet);
+        } else if (arp.enqueue(nextHop, new ArpCache.PendingPacket(Ethernet.TYPE_IPV4, packet), now, drops)) {
+            sendArp(Arp.request(iface.mac(), iface.address(), nextHop), MacAddress.BROADCAST.bits());
+        }
+    }
+
+    // ---- frames ----
+
+    private ByteBuf newPacket(int length) {
+        ByteBuf buf = allocator.buffer(HEADROOM + length);
+        buf.writerIndex(HEADROOM).readerIndex(HEADROOM);
+        return buf;
+    }
+
+    /** Prepends the Ethernet header in the headroom and hands the frame to the device. */
+    private void transmit(long destinationMac, int etherType, ByteBuf payload) {
+        Device out = device;
+        if (out == null) {
+            payload.release();
+            drops.count("stack.down");
+            return;
+        }
+        int at = payload.readerIndex() - Ethernet.HEADER_LENGTH;
+        Ethernet.setMac(payload, at, destinationMac);
+        Ethernet.setMac(payload, at + 6, iface.mac());
+        payload.setShort(at + 12, etherType);
+        payload.readerIndex(at);
+        framesOut.increment();
+        bytesOut.add(payload.readableBytes());
+        out.transmit(payload);
+    }
+}
