@@ -3,6 +3,7 @@ package io.multistack.access;
 import io.multistack.wire.Dot1q;
 import io.multistack.wire.Ipv4Address;
 import io.multistack.wire.Vxlan;
+import io.multistack.config.ConfigValues;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.Map;
