@@ -1,0 +1,73 @@
+package io.multistack.shell;
+
+import io.multistack.api.flow.AccessTable;
+import io.multistack.api.flow.LowerMapping;
+import io.multistack.api.flow.TrunkDrops;
+import io.multistack.api.flow.TunnelRow;
+import io.multistack.api.flow.VlanRow;
+import io.multistack.api.stack.TenantStack;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/** {@code flow:table}: the patent's mapping tables with their counters. */
+@Component(service = FlowCommands.class, property = {"osgi.command.scope=flow", "osgi.command.function=table"})
+public final class FlowCommands {
+    private final Tenants tenants;
+    private final LowerMapping lowerMapping;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile AccessTable accessTable;
+
+    @Activate
+    public FlowCommands(@Reference Tenants tenants, @Reference LowerMapping lowerMapping) {
+        this.tenants = tenants;
+        this.lowerMapping = lowerMapping;
+    }
+
+    @Descriptor("shows the lower mapping [(stack, device) <=> VLAN] and the access rows [(remote, VNI) <=> VLAN] with counters")
+    public String table() {
+        Map<String, TenantStack> stacks = tenants.sorted().stream()
+                .collect(Collectors.toMap(TenantStack::name, Function.identity()));
+        StringBuilder out = new StringBuilder("Lower mapping [(stack, device) <=> VLAN]\n");
+        Table lower = new Table("STACK", "DEVICE", "VLAN", "ADDRESS", "FRAMES-IN", "BYTES-IN", "FRAMES-OUT",
+                "BYTES-OUT", "DROPS");
+        for (VlanRow row : lowerMapping.rows()) {
+            TenantStack stack = stacks.get(row.tenant());
+            lower.row(row.tenant(), "vlan" + row.vlan() + "@memory", row.vlan(),
+                    stack == null ? "-" : stack.settings().cidr(), row.framesIn(), row.bytesIn(), row.framesOut(),
+                    row.bytesOut(), row.drops());
+        }
+        out.append(lower);
+        TrunkDrops drops = lowerMapping.trunkDrops();
+        out.append("Trunk drops: unknown-vlan ").append(drops.unknownVlan()).append(", untagged ")
+                .append(drops.untagged()).append(", malformed ").append(drops.malformed()).append("\n\n");
+        AccessTable access = accessTable;
+        if (access == null) {
+            return out.append("Access table: no access server in this appliance\n").toString();
+        }
+        out.append("Access table [(remote, VNI) <=> VLAN], VXLAN on ").append(access.listenAddress()).append('\n');
+        Table rows = new Table("TUNNEL", "REMOTE", "VNI", "VLAN", "TENANT", "PACKETS-IN", "BYTES-IN", "PACKETS-OUT",
+                "BYTES-OUT", "DROPS");
+        List<VlanRow> vlans = lowerMapping.rows();
+        for (TunnelRow row : access.tunnels()) {
+            String tenant = vlans.stream().filter(v -> v.vlan() == row.vlan()).map(VlanRow::tenant).findFirst()
+                    .orElse("-");
+            rows.row(row.name(), row.remote(), row.vni(), row.vlan(), tenant, row.packetsIn(), row.bytesIn(),
+                    row.packetsOut(), row.bytesOut(), row.drops());
+        }
+        out.append(rows);
+        out.append("Tunnel drops: unknown-tunnel ").append(access.unknownTunnelDrops()).append(", malformed ")
+                .append(access.malformedDrops()).append('\n');
+        return out.toString();
+    }
+}

@@ -1,0 +1,86 @@
+package io.multistack.shell;
+
+import io.multistack.api.stack.ArpEntry;
+import io.multistack.api.stack.TenantStack;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** {@code net:ping} and {@code net:arp}: looking into one tenant's network from its own stack. */
+@Component(service = NetCommands.class, property = {"osgi.command.scope=net", "osgi.command.function=ping",
+        "osgi.command.function=arp"})
+public final class NetCommands {
+    static final Duration PING_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration PING_INTERVAL = Duration.ofMillis(200);
+    static final int MAX_COUNT = 1000;
+
+    private final Tenants tenants;
+
+    @Activate
+    public NetCommands(@Reference Tenants tenants) {
+        this.tenants = tenants;
+    }
+
+    @Descriptor("sends ICMP echo requests from a tenant's stack into its network")
+    public String ping(@Descriptor("tenant name") String tenant, @Descriptor("IPv4 address") String address)
+            throws Exception {
+        return ping(tenant, address, 4);
+    }
+
+    @Descriptor("sends COUNT ICMP echo requests from a tenant's stack into its network")
+    public String ping(@Descriptor("tenant name") String tenant, @Descriptor("IPv4 address") String address,
+            @Descriptor("number of requests, 1..1000") int count) throws Exception {
+        if (count < 1 || count > MAX_COUNT) {
+            throw new IllegalArgumentException("count " + count + " is outside 1.." + MAX_COUNT);
+        }
+        TenantStack stack = tenants.get(tenant);
+        Inet4Address target = ipv4(address);
+        StringBuilder out = new StringBuilder("PING " + address + " from tenant " + tenant + " ("
+                + stack.settings().cidr() + ")\n");
+        int received = 0;
+        for (int i = 1; i <= count; i++) {
+            try {
+                Duration rtt = stack.ping(target, PING_TIMEOUT).toCompletableFuture().join();
+                received++;
+                out.append(String.format(Locale.ROOT, "reply from %s: seq=%d time=%.3f ms%n", address, i,
+                        rtt.toNanos() / 1e6));
+            } catch (CompletionException failed) {
+                Throwable cause = failed.getCause();
+                out.append(cause instanceof TimeoutException ? "no reply: seq=" + i + " timed out\n"
+                        : "failed: seq=" + i + " " + cause.getMessage() + "\n");
+            }
+            if (i < count) {
+                Thread.sleep(PING_INTERVAL.toMillis());
+            }
+        }
+        out.append(String.format(Locale.ROOT, "%d transmitted, %d received, %d%% loss%n", count, received,
+                (count - received) * 100 / count));
+        if (received == 0) {
+            throw new IllegalStateException(out + "no reply from " + address);
+        }
+        return out.toString();
+    }
+
+    @Descriptor("shows a tenant's ARP cache")
+    public String arp(@Descriptor("tenant name") String tenant) {
+        Table table = new Table("ADDRESS", "MAC", "EXPIRES-IN");
+        for (ArpEntry entry : tenants.get(tenant).arpTable()) {
+            table.row(entry.address().getHostAddress(), entry.mac(), entry.remaining().toSeconds() + " s");
+        }
+        return table.toString();
+    }
+
+    private static Inet4Address ipv4(String text) throws Exception {
+        if (!text.matches("\\d{1,3}(\\.\\d{1,3}){3}") || !(InetAddress.getByName(text) instanceof Inet4Address v4)) {
+            throw new IllegalArgumentException("'" + text + "' is not an IPv4 address");
+        }
+        return v4;
+    }
+}
