@@ -93,7 +93,7 @@ public final class ConfigValues {
         Set<String> unknown = new TreeSet<>();
         for (String key : properties.keySet()) {
             if (!known.contains(key) && !key.startsWith("service.") && !key.startsWith("component.")
-                    && !key.startsWith("felix.") && !key.startsWith(".")) {
+                    && !key.startsWith("felix.") && !key.startsWith("osgi.") && !key.startsWith(".")) {
                 unknown.add(key);
             }
         }
