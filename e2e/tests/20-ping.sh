@@ -1,0 +1,44 @@
+# shellcheck shell=bash
+# Identical hosts behind different tunnels are each answered by their own tenant.
+
+test_each_site_answered_by_own_tenant() {
+    require_appliance
+    local site received mac
+    for site in A B C; do
+        site_neigh_flush "$site"
+        # The first request may wait for ARP; all three must be answered.
+        received=$(site_ping_received "$site" "$TENANT_IP" 3)
+        expect_eq "site $site: echo replies from $TENANT_IP" 3 "$received"
+        mac=$(site_neigh_mac "$site" "$TENANT_IP")
+        expect_eq "site $site: MAC of $TENANT_IP in the site's neighbour table (tenant $site)" "${TENANT_MAC[$site]}" "$mac"
+    done
+}
+
+# unknown_tunnel_drops: the appliance's count of frames from tunnels without a row.
+unknown_tunnel_drops() {
+    app_client flow:table 2>/dev/null | grep -i 'unknown' | grep -io 'tunnel\|remote\|vni' >/dev/null || return 1
+    app_client flow:table 2>/dev/null | grep -i 'unknown' | grep -i 'tunnel\|remote\|vni' | head -1 | grep -o '[0-9]\+' | tail -1
+}
+
+# expect_site_isolated SITE WHY: the site reaches nobody, and the appliance counts its frames.
+expect_site_isolated() {
+    local site=$1 why=$2 before after received mac
+    before=$(unknown_tunnel_drops) || fatal "flow:table shows no unknown-tunnel drop counter: $(app_client flow:table 2>&1 | tr '\n' ' ')"
+    site_neigh_flush "$site"
+    received=$(site_ping_received "$site" "$TENANT_IP" 3)
+    expect_eq "site $site ($why): echo replies" 0 "$received"
+    mac=$(site_neigh_mac "$site" "$TENANT_IP")
+    expect_eq "site $site ($why): resolved MAC for $TENANT_IP" "" "$mac"
+    after=$(unknown_tunnel_drops)
+    if ! [[ $after =~ ^[0-9]+$ ]] || ((after <= before)); then
+        fail "site $site ($why): unknown-tunnel drops did not grow: before $before, after '$after'"
+    else
+        note "site $site ($why): unknown-tunnel drops $before -> $after"
+    fi
+}
+
+test_unknown_tunnels_reach_nobody() {
+    require_appliance
+    expect_site_isolated X "VNI 199 has no row"
+    expect_site_isolated Y "VNI 100 from a remote without a row"
+}

@@ -1,0 +1,36 @@
+# shellcheck shell=bash
+# tenant:add and tenant:remove write and delete the tenant's file and take effect live.
+
+cfg_has() { grep -Eq "$2" "$(app_cfg_path "$1")" 2>/dev/null; }
+tenant_listed() { app_client tenant:list 2>/dev/null | grep -qw "$1"; }
+tenant_unlisted() { ! tenant_listed "$1"; }
+cfg_absent() { [[ ! -e $(app_cfg_path "$1") ]]; }
+
+test_shell_add_remove() {
+    require_appliance
+    local cfg output since
+    cfg=$(tenant_cfg_name D)
+    check "site D reaches nobody before tenant:add" site_silent D "$TENANT_IP"
+    watch_site A
+    sleep 1
+    since=$(now_ms)
+    output=$(app_client "tenant:add D 603 $TENANT_CIDR" 2>&1) || fail "tenant:add D 603 $TENANT_CIDR failed: $output"
+    on_test_exit "app_remove_cfg $cfg"
+    if [[ -e $(app_cfg_path "$cfg") ]]; then
+        check "etc/$cfg.cfg holds vlan 603" cfg_has "$cfg" '^vlan[[:space:]]*[=:].*603'
+        check "etc/$cfg.cfg holds the address" cfg_has "$cfg" "^address[[:space:]]*[=:].*192\\.168\\.1\\.1/24"
+    else
+        fail "tenant:add wrote no etc/$cfg.cfg (etc holds: $(ls "$(app_etc)" | tr '\n' ' '))"
+    fi
+    expect_answers_within D "$TENANT_IP" "$since" 3
+    expect_eq "site D: MAC of $TENANT_IP (default for VLAN 603)" "${TENANT_MAC[D]}" "$(site_neigh_mac D "$TENANT_IP")"
+    check "tenant:list lists D" tenant_listed D
+
+    since=$(now_ms)
+    output=$(app_client "tenant:remove D" 2>&1) || fail "tenant:remove D failed: $output"
+    check "tenant:remove deleted etc/$cfg.cfg" cfg_absent "$cfg"
+    expect_silent_within D "$TENANT_IP" "$since" 3 4.5
+    check "tenant:list no longer lists D" wait_until 3 tenant_unlisted D
+    cping_stop "$WATCH_PID"
+    expect_lossless "$WATCH_LOG" "site A while tenant D was added and removed" 20
+}
