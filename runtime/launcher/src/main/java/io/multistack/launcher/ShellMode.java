@@ -12,8 +12,10 @@ enum ShellMode {
     private static final String JLINE_SHELL = "org.apache.felix.gogo.jline";
     private static final String JLINE = "org.jline";
     private static final String PLAIN_SHELL = "org.apache.felix.gogo.shell";
+    /** Started late so that io.multistack.etc's installer for FACTORYPID~NAME.cfg is there before the first scan. */
+    private static final String FILEINSTALL = "org.apache.felix.fileinstall";
 
-    /** Everything starts at level 1; the interactive shell waits for level 2 so its first prompt sees every command. */
+    /** Everything starts at level 1; FileInstall and the interactive shell wait for level 2 (see below). */
     static final int BEGINNING_START_LEVEL = 2;
 
     static ShellMode detect() {
@@ -31,7 +33,7 @@ enum ShellMode {
 
     int startLevel(String symbolicName) {
         return switch (symbolicName) {
-            case JLINE_SHELL, JLINE -> BEGINNING_START_LEVEL;
+            case JLINE_SHELL, JLINE, FILEINSTALL -> BEGINNING_START_LEVEL;
             default -> 1;
         };
     }

@@ -43,9 +43,16 @@ final class ConsoleClient {
         }
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(socket));
-            channel.write(ByteBuffer.wrap(command.getBytes(StandardCharsets.UTF_8)));
-            channel.shutdownOutput();
-            Reply reply = Reply.parse(readAll(Channels.newInputStream(channel)));
+            IOException sendFailure = send(channel, command);
+            Reply reply;
+            try {
+                reply = Reply.parse(readAll(Channels.newInputStream(channel)));
+            } catch (IOException | IllegalArgumentException e) {
+                if (sendFailure != null) {
+                    throw sendFailure;
+                }
+                throw e;
+            }
             (reply.status() == 0 ? out : err).print(reply.output());
             (reply.status() == 0 ? out : err).flush();
             return reply.status() == 0 ? ExitCodes.OK : ExitCodes.FAILED;
@@ -58,6 +65,20 @@ final class ConsoleClient {
         } catch (IOException | IllegalArgumentException e) {
             err.println("multistack: bad reply from the console: " + e.getMessage());
             return ExitCodes.FAILED;
+        }
+    }
+
+    /** A refused request (too long) breaks the pipe, yet its rejection reply is still there to read. */
+    private static IOException send(SocketChannel channel, String command) {
+        try {
+            ByteBuffer bytes = ByteBuffer.wrap(command.getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.shutdownOutput();
+            return null;
+        } catch (IOException e) {
+            return e;
         }
     }
 
