@@ -2,6 +2,7 @@ package io.multistack.launcher;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,13 +97,14 @@ final class Appliance {
 
     /** Installs the assembly's bundles for this mode and marks them to start at their start level. */
     private List<Bundle> install(BundleContext context, ShellMode mode) throws IOException, BundleException {
-        List<Bundle> installed = new java.util.ArrayList<>();
+        BundlePlan plan = new BundlePlan(mode);
+        List<Bundle> installed = new ArrayList<>();
         for (Assembly.BundleJar jar : assembly.bundles()) {
-            if (!mode.installs(jar.symbolicName())) {
+            if (!plan.installs(jar.symbolicName())) {
                 continue;
             }
             Bundle bundle = context.installBundle(jar.path().toUri().toString());
-            bundle.adapt(BundleStartLevel.class).setStartLevel(mode.startLevel(jar.symbolicName()));
+            bundle.adapt(BundleStartLevel.class).setStartLevel(plan.startLevel(jar.symbolicName()));
             if (!isFragment(bundle)) {
                 bundle.start();
             }

@@ -17,7 +17,7 @@ final class FrameworkSettings {
         settings.put("org.osgi.framework.storage", home.frameworkStorage().toString());
         // etc/ is the only source of truth: no bundle or configuration survives a restart.
         settings.put("org.osgi.framework.storage.clean", "onFirstInit");
-        settings.put("org.osgi.framework.startlevel.beginning", Integer.toString(ShellMode.BEGINNING_START_LEVEL));
+        settings.put("org.osgi.framework.startlevel.beginning", Integer.toString(BundlePlan.BEGINNING_START_LEVEL));
         settings.put("felix.log.logger", felixLogger);
         settings.put("felix.log.level", "2");
         settings.put("ds.loglevel", "warn");

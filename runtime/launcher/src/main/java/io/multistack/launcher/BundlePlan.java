@@ -1,0 +1,41 @@
+package io.multistack.launcher;
+
+/**
+ * Which of the assembly's bundles run in a shell mode, and at which start level.
+ *
+ * <p>Both Gogo shells read standard input, so exactly one is installed: gogo.jline (with
+ * jline) on a terminal, otherwise gogo.shell with {@code --nointeractive}, which still
+ * gives console commands its builtins (grep, echo, each...).
+ *
+ * <p>Start levels order the start: services first, then FileInstall, so that etc/ is read
+ * once every configuration consumer and installer is in place, and the interactive shell
+ * last, so its first prompt sees every command.
+ */
+record BundlePlan(ShellMode mode) {
+
+    static final int SERVICES = 1;
+    static final int CONFIGURATION = 2;
+    static final int SHELL = 3;
+    static final int BEGINNING_START_LEVEL = SHELL;
+
+    private static final String JLINE_SHELL = "org.apache.felix.gogo.jline";
+    private static final String JLINE = "org.jline";
+    private static final String PLAIN_SHELL = "org.apache.felix.gogo.shell";
+    private static final String FILE_INSTALL = "org.apache.felix.fileinstall";
+
+    boolean installs(String symbolicName) {
+        return switch (symbolicName) {
+            case JLINE_SHELL, JLINE -> mode == ShellMode.INTERACTIVE;
+            case PLAIN_SHELL -> mode == ShellMode.DAEMON;
+            default -> true;
+        };
+    }
+
+    int startLevel(String symbolicName) {
+        return switch (symbolicName) {
+            case FILE_INSTALL -> CONFIGURATION;
+            case JLINE_SHELL, JLINE -> SHELL;
+            default -> SERVICES;
+        };
+    }
+}
