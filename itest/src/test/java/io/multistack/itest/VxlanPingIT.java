@@ -1,0 +1,206 @@
+package io.multistack.itest;
+
+import static io.multistack.itest.Configurations.TENANT;
+import static io.multistack.itest.Configurations.TUNNEL;
+import static io.multistack.itest.Configurations.VXLAN_ENDPOINT;
+import static io.multistack.itest.Configurations.endpoint;
+import static io.multistack.itest.Configurations.tenant;
+import static io.multistack.itest.Configurations.tunnel;
+import static org.assertj.core.api.Assertions.assertThat;
+import static io.multistack.itest.Shell.linesWithWords;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.multistack.api.flow.AccessTable;
+import io.multistack.api.flow.LowerMapping;
+import io.multistack.api.flow.TunnelRow;
+import io.multistack.api.flow.VlanRow;
+import io.multistack.itest.Packets.Arp;
+import io.multistack.itest.Packets.Ethernet;
+import io.multistack.itest.Packets.IcmpEcho;
+import io.multistack.itest.Packets.Ipv4;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import javax.inject.Inject;
+import org.apache.felix.service.command.CommandProcessor;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * The whole path inside one framework: a site host (this test, on 127.0.0.1:4789) sends
+ * Ethernet frames through a VXLAN tunnel to the appliance's endpoint; the access table maps
+ * (127.0.0.1, VNI 100) to VLAN 600; the demux hands them to tenant A, whose stack answers
+ * ARP and ICMP echo back along the same way.
+ */
+@RunWith(PaxExamWithSiteHost.class)
+@ExamReactorStrategy(PerMethod.class)
+public class VxlanPingIT {
+    private static final Duration APPLIED = Duration.ofSeconds(3);
+    private static final String TENANT_MAC = "02:6d:73:00:02:58"; // default for VLAN 600
+    private static final String TENANT_IP = "192.168.1.1";
+    private static final String HOST_MAC = "02:00:00:00:00:10";
+    private static final String HOST_IP = "192.168.1.10";
+    private static final int VNI = 100;
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+
+    @Inject
+    private LowerMapping lowerMapping;
+
+    @Inject
+    private CommandProcessor commandProcessor;
+
+    private SiteHost host;
+
+    @Configuration
+    public Option[] config() {
+        return FrameworkUnderTest.options();
+    }
+
+    @Before
+    public void tenantABehindATunnelFromLoopback() throws Exception {
+        Configurations configurations = new Configurations(configurationAdmin);
+        int port = FreePort.udp();
+        configurations.put(VXLAN_ENDPOINT, endpoint("127.0.0.1:" + port));
+        configurations.put(TENANT, "A", tenant(600, TENANT_IP + "/24"));
+        configurations.put(TENANT, "B", tenant(601, TENANT_IP + "/24")); // same address, no tunnel
+        configurations.put(TUNNEL, "siteA", tunnel("127.0.0.1", VNI, 600));
+
+        AccessTable table = Services.await(context, AccessTable.class, APPLIED);
+        TenantStacks stacks = new TenantStacks(context);
+        Eventually.within(APPLIED, () -> {
+            assertThat(table.listenAddress()).isEqualTo("127.0.0.1:" + port);
+            assertThat(table.tunnels()).extracting(TunnelRow::remote, TunnelRow::vni, TunnelRow::vlan)
+                    .containsExactly(tuple("127.0.0.1", VNI, 600));
+            assertThat(stacks.names()).containsExactly("A", "B");
+            assertThat(lowerMapping.rows()).extracting(VlanRow::vlan, VlanRow::tenant)
+                    .containsExactly(tuple(600, "A"), tuple(601, "B"));
+        });
+        host = SiteHost.bind(port, VNI, HOST_MAC, HOST_IP);
+    }
+
+    @After
+    public void closeHost() {
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    @Test
+    public void tenantAnswersArpWithItsOwnMac() throws Exception {
+        Ethernet reply = resolveTenantMac();
+
+        assertThat(Packets.mac(reply.source())).isEqualTo(TENANT_MAC);
+        assertThat(Packets.mac(reply.destination())).isEqualTo(HOST_MAC);
+        Arp arp = Arp.parse(reply.payload());
+        assertThat(arp.operation()).isEqualTo(Arp.REPLY);
+        assertThat(Packets.mac(arp.senderMac())).isEqualTo(TENANT_MAC);
+        assertThat(arp.senderIp()).isEqualTo(Packets.ipv4(TENANT_IP));
+        assertThat(Packets.mac(arp.targetMac())).isEqualTo(HOST_MAC);
+        assertThat(arp.targetIp()).isEqualTo(Packets.ipv4(HOST_IP));
+    }
+
+    @Test
+    public void tenantAnswersPingWithAValidEchoReply() throws Exception {
+        byte[] tenantMac = resolveTenantMac().source();
+        byte[] data = new byte[56]; // ping's default size, with its usual pattern
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (0x10 + i);
+        }
+        IcmpEcho request = IcmpEcho.request(0x1234, 7, data);
+        host.send(new Ethernet(tenantMac, host.mac(), Packets.ETHERTYPE_IPV4,
+                Ipv4.of(0x4242, Packets.PROTOCOL_ICMP, host.ip(), Packets.ipv4(TENANT_IP), request.bytes()).bytes()));
+
+        Ethernet frame = host.receive(Duration.ofSeconds(2), VxlanPingIT::isIcmp)
+                .orElseThrow(() -> new AssertionError("no ICMP answer within 2 s; other frames: " + host.otherFrames()));
+
+        assertThat(Packets.mac(frame.source())).isEqualTo(TENANT_MAC);
+        assertThat(Packets.mac(frame.destination())).isEqualTo(HOST_MAC);
+        Ipv4 ip = Ipv4.parse(frame.payload());
+        assertThat(ip.headerChecksumValid()).as("IPv4 header checksum is valid").isTrue();
+        assertThat(ip.source()).isEqualTo(Packets.ipv4(TENANT_IP));
+        assertThat(ip.destination()).isEqualTo(host.ip());
+        assertThat(ip.ttl()).isPositive();
+        IcmpEcho reply = IcmpEcho.parse(ip.payload());
+        assertThat(reply.checksumValid()).as("ICMP checksum is valid").isTrue();
+        assertThat(reply.type()).as("ICMP type (0 = echo reply)").isEqualTo(IcmpEcho.REPLY);
+        assertThat(reply.code()).isZero();
+        assertThat(reply.identifier()).isEqualTo(0x1234);
+        assertThat(reply.sequence()).isEqualTo(7);
+        assertThat(reply.data()).isEqualTo(data);
+    }
+
+    @Test
+    public void netArpShowsTheSiteHostInTenantAOnly() throws Exception {
+        Shell shell = new Shell(commandProcessor);
+        assertThat(linesWithWords(shell.run("net:arp A"), HOST_IP)).as("nothing learned yet").isEmpty();
+
+        resolveTenantMac(); // tenant A learns the host from its ARP request
+
+        Eventually.within(Duration.ofSeconds(1), () -> {
+            String output = shell.run("net:arp A");
+            assertThat(linesWithWords(output, HOST_IP, HOST_MAC)).as("net:arp A:%n%s", output).hasSize(1);
+        });
+        String tenantB = shell.run("net:arp B");
+        assertThat(linesWithWords(tenantB, HOST_IP)).as("net:arp B:%n%s", tenantB).isEmpty();
+    }
+
+    @Test
+    public void countersShowTheTunnelAndVlanTraffic() throws Exception {
+        resolveTenantMac();
+
+        AccessTable table = Services.await(context, AccessTable.class, APPLIED);
+        Eventually.within(Duration.ofSeconds(1), () -> {
+            TunnelRow tunnel = table.tunnels().get(0);
+            assertThat(tunnel.packetsIn()).as("tunnel packets in").isPositive();
+            assertThat(tunnel.packetsOut()).as("tunnel packets out").isPositive();
+            VlanRow vlan = lowerMapping.rows().get(0); // VLAN 600, the first in VLAN order
+            assertThat(vlan.framesIn()).as("VLAN 600 frames in").isPositive();
+            assertThat(vlan.framesOut()).as("VLAN 600 frames out").isPositive();
+        });
+    }
+
+    /**
+     * ARP for the tenant's address as a host does: up to three requests a second apart.
+     * Returns the reply frame.
+     */
+    private Ethernet resolveTenantMac() throws Exception {
+        Arp request = Arp.request(host.mac(), host.ip(), Packets.ipv4(TENANT_IP));
+        Ethernet broadcast = new Ethernet(Packets.mac("ff:ff:ff:ff:ff:ff"), host.mac(),
+                Packets.ETHERTYPE_ARP, request.bytes());
+        for (int attempt = 0; attempt < 3; attempt++) {
+            host.send(broadcast);
+            Optional<Ethernet> reply = host.receive(Duration.ofSeconds(1), VxlanPingIT::isArpReplyToHost);
+            if (reply.isPresent()) {
+                return reply.get();
+            }
+        }
+        throw new AssertionError("no ARP reply for " + TENANT_IP + " after 3 requests; other frames: "
+                + host.otherFrames());
+    }
+
+    private static boolean isArpReplyToHost(Ethernet frame) {
+        if (frame.etherType() != Packets.ETHERTYPE_ARP) {
+            return false;
+        }
+        Arp arp = Arp.parse(frame.payload());
+        return arp.operation() == Arp.REPLY && Arrays.equals(arp.targetIp(), Packets.ipv4(HOST_IP));
+    }
+
+    private static boolean isIcmp(Ethernet frame) {
+        return frame.etherType() == Packets.ETHERTYPE_IPV4
+                && Ipv4.parse(frame.payload()).protocol() == Packets.PROTOCOL_ICMP;
+    }
+}
