@@ -20,19 +20,34 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The protocol engine of one tenant: Ethernet, ARP, IPv4 and ICMP. Single-threaded and
+ * The protocol engine of one tenant: Ethernet, ARP, IPv4 (with reassembly and path MTU),
+ * ICMP (echo and errors), UDP, and TCP through a {@link TcpHandler}. Single-threaded and
  * clock-free: every entry point receives {@code now} (nanoseconds of a monotonic clock),
  * frames leave through the {@link Device}. The owner confines all calls to one thread.
  */
-public final class StackCore {
+public final class StackCore implements IpOutput {
     /** Room reserved before every frame we build: 802.1Q tag and VXLAN header fit in place. */
     public static final int HEADROOM = 64;
     static final int DEFAULT_TTL = 64;
+    /** RFC 1812 4.3.2.3: an ICMP error quotes as much as fits in 576 bytes. */
+    static final int ICMP_ERROR_MAX_LENGTH = 576;
+    /** Linux's default ICMP error rate (icmp_ratelimit 1000 ms / icmp_msgs_per_sec 1000, burst 50). */
+    static final int ICMP_ERRORS_PER_SECOND = 1000;
+    static final int ICMP_ERROR_BURST = 50;
+    /** RFC 1191: a path MTU learned from ICMP is forgotten after ten minutes. */
+    static final long PATH_MTU_LIFETIME_NANOS = 600_000_000_000L;
+    /** Floor for path MTU (Linux min_pmtu), so forged ICMP cannot shrink segments to nothing. */
+    static final int MIN_PATH_MTU = 552;
 
     private final ByteBufAllocator allocator;
     private final ArpCache arp = new ArpCache();
     private final EchoRequests echoes;
     private final DropCounters drops = new DropCounters();
+    private final Ipv4Reassembler reassembler;
+    private final UdpLayer udp;
+    private final TokenBucket icmpErrors = new TokenBucket(ICMP_ERRORS_PER_SECOND, ICMP_ERROR_BURST);
+    private final java.util.Map<Integer, long[]> pathMtus = new java.util.HashMap<>();
+    private TcpHandler tcp;
     private final LongAdder framesIn = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder framesOut = new LongAdder();
@@ -45,6 +60,17 @@ public final class StackCore {
         this.iface = Interface.of(settings);
         this.allocator = allocator;
         this.echoes = new EchoRequests(echoIdentifier);
+        this.reassembler = new Ipv4Reassembler(allocator, drops);
+        this.udp = new UdpLayer(this, drops);
+    }
+
+    /** Plugs in the TCP engine; without one, TCP segments are answered "protocol unreachable". */
+    public void tcp(TcpHandler handler) {
+        this.tcp = handler;
+    }
+
+    public UdpLayer udp() {
+        return udp;
     }
 
     /** Connects the device and announces our address. */
@@ -108,6 +134,16 @@ public final class StackCore {
             sendArp(Arp.request(iface.mac(), iface.address(), ip), MacAddress.BROADCAST.bits());
         }
         echoes.expire(now);
+        reassembler.expire(now);
+        pathMtus.values().removeIf(entry -> entry[1] - now <= 0);
+        if (tcp != null) {
+            tcp.tick(now);
+        }
+    }
+
+    /** The earliest time {@link #tick} has work for TCP, or {@link Long#MAX_VALUE}. */
+    public long nextTcpDeadline() {
+        return tcp == null ? Long.MAX_VALUE : tcp.nextDeadline();
     }
 
     /** Sends an ICMP echo request; the future completes with the round-trip time. */
@@ -144,8 +180,12 @@ public final class StackCore {
 
     /** Releases everything held; outstanding pings fail. */
     public void close() {
+        if (tcp != null) {
+            tcp.close(0);
+        }
         device = null;
         arp.clear();
+        reassembler.clear();
         echoes.failAll(new IllegalStateException("the tenant stack was closed"));
     }
 
@@ -220,16 +260,47 @@ public final class StackCore {
             drops.count("ipv4.bad-source");
             return;
         }
-        if (header.isFragment()) {
-            drops.count("ipv4.fragment");
-            return;
-        }
         // the payload, without options and without Ethernet padding
         ByteBuf payload = packet.slice(packet.readerIndex() + header.headerLength(), header.payloadLength());
-        if (header.protocol() == Ipv4.PROTOCOL_ICMP) {
-            receiveIcmp(header, payload, now);
-        } else {
-            drops.count("ipv4.unsupported-protocol");
+        if (header.isFragment()) {
+            Ipv4Reassembler.Datagram whole = reassembler.offer(header, payload, now);
+            if (whole != null) {
+                try {
+                    deliver(whole.header(), whole.payload(), null, now);
+                } finally {
+                    whole.payload().release();
+                }
+            }
+            return;
+        }
+        deliver(header, payload, packet, now);
+    }
+
+    /**
+     * Hands a whole datagram to its protocol. {@code original} is the received packet from
+     * its IPv4 header on, quoted in ICMP errors (null for reassembled datagrams).
+     */
+    private void deliver(Ipv4 header, ByteBuf payload, ByteBuf original, long now) throws MalformedPacketException {
+        switch (header.protocol()) {
+            case Ipv4.PROTOCOL_ICMP -> receiveIcmp(header, payload, now);
+            case Ipv4.PROTOCOL_UDP -> {
+                if (!udp.receive(header, payload, now)) {
+                    drops.count("udp.no-socket");
+                    sendIcmpError(Icmpv4.DESTINATION_UNREACHABLE, UNREACHABLE_PORT, 0, header, original, now);
+                }
+            }
+            case Ipv4.PROTOCOL_TCP -> {
+                if (tcp == null) {
+                    drops.count("ipv4.unsupported-protocol");
+                    sendIcmpError(Icmpv4.DESTINATION_UNREACHABLE, UNREACHABLE_PROTOCOL, 0, header, original, now);
+                } else {
+                    tcp.receive(header.source(), header.destination(), payload.retain(), now);
+                }
+            }
+            default -> {
+                drops.count("ipv4.unsupported-protocol");
+                sendIcmpError(Icmpv4.DESTINATION_UNREACHABLE, UNREACHABLE_PROTOCOL, 0, header, original, now);
+            }
         }
     }
 
@@ -251,8 +322,63 @@ public final class StackCore {
                     drops.count("icmp.unexpected-echo-reply");
                 }
             }
+            case Icmpv4.DESTINATION_UNREACHABLE -> receiveUnreachable(icmp, message, now);
             default -> drops.count("icmp.unhandled-type");
         }
+    }
+
+    /** RFC 1191: "fragmentation needed" lowers the path MTU towards the quoted destination. */
+    private void receiveUnreachable(Icmpv4 icmp, ByteBuf message, long now) {
+        int quoted = message.readerIndex() + Icmpv4.HEADER_LENGTH;
+        if (icmp.code() != UNREACHABLE_FRAGMENTATION_NEEDED || message.readableBytes() < Icmpv4.HEADER_LENGTH + 20) {
+            drops.count("icmp.unreachable-ignored");
+            return;
+        }
+        int quotedSource = message.getInt(quoted + 12);
+        if (quotedSource != iface.address()) {
+            drops.count("icmp.unreachable-not-ours");
+            return;
+        }
+        int destination = message.getInt(quoted + 16);
+        int mtu = Math.max(MIN_PATH_MTU, icmp.sequence());
+        if (mtu >= mtu(destination)) {
+            return;
+        }
+        pathMtus.put(destination, new long[] {mtu, now + PATH_MTU_LIFETIME_NANOS});
+        if (tcp != null) {
+            tcp.pathMtuChanged(destination, mtu, now);
+        }
+    }
+
+    static final int UNREACHABLE_PROTOCOL = 2;
+    static final int UNREACHABLE_PORT = 3;
+    static final int UNREACHABLE_FRAGMENTATION_NEEDED = 4;
+
+    /**
+     * Sends an ICMP error about a received packet (RFC 1122 3.2.2, RFC 1812 4.3.2): never
+     * about broadcasts, non-first fragments or other ICMP errors, and rate limited.
+     */
+    private void sendIcmpError(int type, int code, int mtuField, Ipv4 offending, ByteBuf original, long now) {
+        if (original == null || offending.destination() != iface.address() || offending.source() == 0
+                || (offending.flagsFragment() & Ipv4.OFFSET_MASK) != 0 || isIcmpError(offending, original)) {
+            return;
+        }
+        if (!icmpErrors.tryTake(now)) {
+            drops.count("icmp.error-rate-limited");
+            return;
+        }
+        int quoted = Math.min(original.readableBytes(),
+                ICMP_ERROR_MAX_LENGTH - Ipv4.MIN_HEADER_LENGTH - Icmpv4.HEADER_LENGTH);
+        sendIcmp(offending.source(), new Icmpv4(type, code, 0, mtuField),
+                original.slice(original.readerIndex(), quoted), now);
+    }
+
+    private static boolean isIcmpError(Ipv4 header, ByteBuf original) {
+        if (header.protocol() != Ipv4.PROTOCOL_ICMP || original.readableBytes() <= header.headerLength()) {
+            return false;
+        }
+        int type = original.getUnsignedByte(original.readerIndex() + header.headerLength());
+        return type != Icmpv4.ECHO_REQUEST && type != Icmpv4.ECHO_REPLY && type != 13 && type != 14;
     }
 
     private void sendIcmp(int destination, Icmpv4 header, ByteBuf data, long now) {
@@ -282,6 +408,39 @@ public final class StackCore {
         } else if (arp.enqueue(nextHop, new ArpCache.PendingPacket(Ethernet.TYPE_IPV4, packet), now, drops)) {
             sendArp(Arp.request(iface.mac(), iface.address(), nextHop), MacAddress.BROADCAST.bits());
         }
+    }
+
+    // ---- IpOutput, for UDP and TCP ----
+
+    @Override
+    public ByteBuf allocate(int transportLength) {
+        ByteBuf buf = allocator.buffer(IpOutput.HEADROOM + transportLength);
+        buf.writerIndex(IpOutput.HEADROOM).readerIndex(IpOutput.HEADROOM);
+        return buf;
+    }
+
+    @Override
+    public void send(int protocol, int destination, ByteBuf transportPacket, long now) {
+        int length = transportPacket.readableBytes();
+        int at = transportPacket.readerIndex() - Ipv4.MIN_HEADER_LENGTH;
+        transportPacket.writerIndex(at);
+        transportPacket.readerIndex(at);
+        Ipv4.of(protocol, iface.address(), destination, length, nextIdentification++ & 0xFFFF, DEFAULT_TTL)
+                .emit(transportPacket);
+        transportPacket.writerIndex(at + Ipv4.MIN_HEADER_LENGTH + length);
+        sendIpv4(destination, transportPacket, now);
+    }
+
+    @Override
+    public int address() {
+        return iface.address();
+    }
+
+    @Override
+    public int mtu(int destination) {
+        long[] learned = pathMtus.get(destination);
+        int deviceMtu = device == null ? 1500 : device.mtu();
+        return learned == null ? deviceMtu : (int) Math.min(deviceMtu, learned[0]);
     }
 
     // ---- frames ----

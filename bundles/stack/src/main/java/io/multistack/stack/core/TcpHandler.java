@@ -1,0 +1,20 @@
+package io.multistack.stack.core;
+
+import io.netty.buffer.ByteBuf;
+
+/** The TCP engine as the IP layer sees it; every call on the stack's loop. */
+public interface TcpHandler {
+    /** One segment (TCP header and payload) addressed to us; the handler releases it. */
+    void receive(int source, int destination, ByteBuf segment, long now);
+
+    void tick(long now);
+
+    /** Earliest protocol deadline, or {@link Long#MAX_VALUE}. */
+    long nextDeadline();
+
+    /** An ICMP "fragmentation needed" lowered the path MTU towards {@code remote}. */
+    void pathMtuChanged(int remote, int mtu, long now);
+
+    /** Releases every connection; called when the stack closes. */
+    void close(long now);
+}

@@ -1,0 +1,27 @@
+package io.multistack.stack.core;
+
+/** A rate limiter in virtual time: {@code ratePerSecond} tokens a second, up to {@code burst}. */
+final class TokenBucket {
+    private final long nanosPerToken;
+    private final long burstNanos;
+    private long filledUntil;
+
+    TokenBucket(int ratePerSecond, int burst) {
+        this.nanosPerToken = 1_000_000_000L / ratePerSecond;
+        this.burstNanos = nanosPerToken * burst;
+        this.filledUntil = Long.MIN_VALUE / 2;
+    }
+
+    /** Takes a token if one is available at {@code now}. */
+    boolean tryTake(long now) {
+        long earliest = now - burstNanos;
+        if (filledUntil - earliest < 0) {
+            filledUntil = earliest;
+        }
+        if (filledUntil + nanosPerToken - now > 0) {
+            return false;
+        }
+        filledUntil += nanosPerToken;
+        return true;
+    }
+}
