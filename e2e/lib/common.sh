@@ -85,6 +85,13 @@ to_ms() {
     echo $((10#${seconds%%.*} * 1000 + 10#$frac))
 }
 
+# seconds_left SINCE_MS SECONDS: what remains of SECONDS counted from SINCE_MS (or 0).
+seconds_left() {
+    local left=$(($(to_ms "$2") - ($(now_ms) - $1)))
+    ((left < 0)) && left=0
+    fmt_ms "$left"
+}
+
 # wait_until SECONDS CMD...: polls CMD (every 0.1 s plus CMD's own duration) until it
 # succeeds or SECONDS have passed since the call. A CMD started before the deadline still
 # counts. Sets WAITED_MS to the time from the call to the start of the successful attempt.

@@ -104,10 +104,8 @@ site_icmp_counter() {
 # expect_answers_within SITE ADDRESS SINCE_MS SECONDS: the site gets replies no later than
 # SECONDS after SINCE_MS (a probe started before then may take its 0.5 s to return).
 expect_answers_within() {
-    local site=$1 address=$2 since=$3 seconds=$4 left_ms
-    left_ms=$(($(to_ms "$seconds") - ($(now_ms) - since)))
-    ((left_ms < 0)) && left_ms=0
-    if wait_until "$(fmt_ms "$left_ms")" site_answers "$site" "$address"; then
+    local site=$1 address=$2 since=$3 seconds=$4
+    if wait_until "$(seconds_left "$since" "$seconds")" site_answers "$site" "$address"; then
         note "site $site: $address answers $(fmt_ms $(($(now_ms) - since)))s after the change"
         return 0
     fi

@@ -16,3 +16,15 @@ test_appliance_starts() {
     note "tenant:list lists A, B and C after $(fmt_ms "$WAITED_MS")s"
     app_client tenant:list | sed 's/^/      /'
 }
+
+# Valid files deserve no warning: an operator reading "ignoring unknown keys" about a
+# file that has none would look for a mistake that is not there.
+test_valid_files_accepted_quietly() {
+    require_appliance
+    local file lines
+    for file in "$(app_etc)"/*.cfg; do
+        file=$(basename "$file" .cfg)
+        lines=$(app_log_lines | grep -F "$file" | grep -E 'WARN|SEVERE|ERROR' | head -1)
+        [[ -z $lines ]] || fail "valid file $file.cfg drew: $lines"
+    done
+}

@@ -1,8 +1,11 @@
 # shellcheck shell=bash
-# Bad tenant files are rejected with a log line naming the file and the key; the running
-# tenants go on answering, and a duplicate VLAN never takes over the tenant that owns it.
+# Bad tenant files are rejected with a log line naming the file, the key and the offending
+# value; the running tenants go on answering, and a duplicate VLAN never takes over the
+# tenant that owns it.
 
+# For each bad file (by tenant name): the key at fault and its value.
 declare -A BAD_FILE_KEY=([e2ebad1]=vlan [e2ebad2]=vlan [e2ebad3]=address [e2ebad4]=mac)
+declare -A BAD_FILE_VALUE=([e2ebad1]=5000 [e2ebad2]=600 [e2ebad3]=garbage [e2ebad4]=zz)
 
 write_bad_files() {
     app_write_cfg "$(tenant_cfg_name e2ebad1)" "vlan=5000" "address=$TENANT_CIDR"
@@ -16,10 +19,11 @@ remove_bad_files() {
     for name in "${!BAD_FILE_KEY[@]}"; do app_remove_cfg "$(tenant_cfg_name "$name")"; done
 }
 
-# log_names_file_and_key NAME KEY: one log line names the file (by its tenant name) and the key.
-log_names_file_and_key() {
-    app_log_lines | grep -F "$1" | grep -qw -- "$2"
+# rejection_lines NAME: log lines naming the bad file, its key (as a word) and its value.
+rejection_lines() {
+    app_log_lines | grep -F "tenant~$1" | grep -w -- "${BAD_FILE_KEY[$1]}" | grep -w -- "${BAD_FILE_VALUE[$1]}"
 }
+rejection_logged() { rejection_lines "$1" | grep -q .; }
 
 expect_scenario_tenants_answer() {
     local when=$1 site
@@ -32,16 +36,17 @@ expect_scenario_tenants_answer() {
 
 test_bad_files_rejected() {
     require_appliance
-    local name
+    local name since
     watch_site A
     sleep 1
+    since=$(now_ms)
     write_bad_files
     on_test_exit remove_bad_files
     for name in "${!BAD_FILE_KEY[@]}"; do
-        if wait_until 3 log_names_file_and_key "$name" "${BAD_FILE_KEY[$name]}"; then
-            note "$name: $(app_log_lines | grep -F "$name" | grep -w -- "${BAD_FILE_KEY[$name]}" | head -1 | cut -c1-200)"
+        if wait_until "$(seconds_left "$since" 3)" rejection_logged "$name"; then
+            note "$name: $(rejection_lines "$name" | head -1 | cut -c1-200)"
         else
-            fail "no log line names both the file of tenant $name and the key '${BAD_FILE_KEY[$name]}' within 3 s; lines naming $name: $(app_log_lines | grep -F "$name" | head -3 | tr '\n' ' ')"
+            fail "no log line names the file of tenant $name, the key '${BAD_FILE_KEY[$name]}' and its value '${BAD_FILE_VALUE[$name]}' within 3 s; lines naming it: $(app_log_lines | grep -F "tenant~$name" | head -3 | tr '\n' ' ')"
         fi
     done
     sleep 1
