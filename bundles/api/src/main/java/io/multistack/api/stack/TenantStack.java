@@ -36,6 +36,21 @@ public interface TenantStack extends FrameReceiver {
 
     List<ArpEntry> arpTable();
 
+    /** The stack as a Netty transport, for the tenant's server processes and push clients. */
+    TenantTransport transport();
+
+    /**
+     * Writes every frame in and out of this tenant's device to a pcap file (readable by
+     * tcpdump and Wireshark) until the capture is closed or {@code duration} has passed.
+     */
+    Capture capture(java.nio.file.Path file, Duration duration) throws java.io.IOException;
+
+    /** Injects faults on this tenant's link; {@link FaultSettings#NONE} turns them off. */
+    void faults(FaultSettings settings);
+
+    /** Open TCP connections and listeners, like {@code ss -ti}. */
+    List<ConnectionInfo> connections();
+
     StackStatistics statistics();
 
     /** Stops the stack; frames received afterwards are dropped. Idempotent. */

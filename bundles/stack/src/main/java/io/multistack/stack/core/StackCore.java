@@ -170,6 +170,10 @@ public final class StackCore implements IpOutput {
         }
     }
 
+    public List<io.multistack.api.stack.ConnectionInfo> connections(long now) {
+        return tcp == null ? List.of() : tcp.connections(now);
+    }
+
     public List<ArpEntry> arpTable(long now) {
         List<ArpEntry> table = new ArrayList<>();
         arp.entries().forEach((ip, entry) -> table.add(new ArpEntry(Ipv4Address.toInet(ip),

@@ -1,6 +1,8 @@
 package io.multistack.stack.core;
 
+import io.multistack.api.stack.ConnectionInfo;
 import io.netty.buffer.ByteBuf;
+import java.util.List;
 
 /** The TCP engine as the IP layer sees it; every call on the stack's loop. */
 public interface TcpHandler {
@@ -14,6 +16,9 @@ public interface TcpHandler {
 
     /** An ICMP "fragmentation needed" lowered the path MTU towards {@code remote}. */
     void pathMtuChanged(int remote, int mtu, long now);
+
+    /** Open connections and listeners, for operators. */
+    List<ConnectionInfo> connections(long now);
 
     /** Releases every connection; called when the stack closes. */
     void close(long now);

@@ -2,44 +2,70 @@ package io.multistack.stack.osgi;
 
 import io.multistack.api.flow.Device;
 import io.multistack.api.stack.ArpEntry;
+import io.multistack.api.stack.Capture;
+import io.multistack.api.stack.ConnectionInfo;
+import io.multistack.api.stack.FaultSettings;
 import io.multistack.api.stack.StackStatistics;
 import io.multistack.api.stack.TenantSettings;
 import io.multistack.api.stack.TenantStack;
+import io.multistack.api.stack.TenantTransport;
 import io.multistack.stack.core.Clock;
 import io.multistack.stack.core.StackCore;
+import io.multistack.stack.link.LinkTaps;
+import io.multistack.stack.transport.StackContext;
+import io.multistack.stack.transport.TenantTransportImpl;
 import io.multistack.wire.Ipv4Address;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.net.Inet4Address;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A tenant stack confined to one event loop: every call hands its work to the loop, where
  * the {@link StackCore} runs single-threaded. Only immutable settings and counters are read
- * from other threads.
+ * from other threads. Housekeeping (ARP, reassembly) ticks every 100 ms; TCP deadlines are
+ * scheduled exactly, re-armed after each piece of work.
  */
-final class LoopTenantStack implements TenantStack {
-    /** Granularity of protocol timers (ARP retries, ping timeouts). */
+final class LoopTenantStack implements TenantStack, StackContext {
+    /** Granularity of housekeeping timers (ARP retries, ping timeouts, reassembly). */
     static final long TICK_MILLIS = 100;
 
     private final EventLoop loop;
     private final Clock clock;
     private final StackCore core;
+    private final LinkTaps taps;
+    private final TenantTransport transport;
     private volatile TenantSettings settings;
     private volatile String state = "created";
-    private ScheduledFuture<?> ticker;
+    private ScheduledFuture<?> housekeeping;
+    private ScheduledFuture<?> tcpTimer;
+    private long tcpTimerAt = Long.MAX_VALUE;
 
-    LoopTenantStack(TenantSettings settings, EventLoop loop, Clock clock, StackCore core) {
+    LoopTenantStack(TenantSettings settings, EventLoop loop, Clock clock, StackCore core, LinkTaps taps,
+            TransportFactories factories) {
         this.settings = settings;
         this.loop = loop;
         this.clock = clock;
         this.core = core;
+        this.taps = taps;
+        this.transport = new TenantTransportImpl(this, factories.servers(this), factories.sockets(this));
+    }
+
+    /** Builds the TCP channel factories of a stack (they need the stack, which needs them). */
+    interface TransportFactories {
+        io.netty.channel.ChannelFactory<? extends io.netty.channel.socket.ServerSocketChannel> servers(
+                StackContext stack);
+
+        io.netty.channel.ChannelFactory<? extends io.netty.channel.socket.SocketChannel> sockets(StackContext stack);
     }
 
     @Override
@@ -54,7 +80,14 @@ final class LoopTenantStack implements TenantStack {
 
     @Override
     public void receive(ByteBuf frame) {
-        if (!onLoop(() -> core.receive(frame, clock.nanoTime()))) {
+        taps.ingress(frame, this::receiveOnLoop);
+    }
+
+    private void receiveOnLoop(ByteBuf frame) {
+        if (!onLoop(() -> {
+            core.receive(frame, clock.nanoTime());
+            afterWork();
+        })) {
             frame.release();
         }
     }
@@ -62,10 +95,12 @@ final class LoopTenantStack implements TenantStack {
     @Override
     public void up(Device device) {
         onLoop(() -> {
-            core.attach(device, clock.nanoTime());
-            if (ticker == null) {
-                ticker = loop.scheduleAtFixedRate(() -> core.tick(clock.nanoTime()),
-                        TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+            core.attach(taps.wrap(device), clock.nanoTime());
+            if (housekeeping == null) {
+                housekeeping = loop.scheduleAtFixedRate(() -> {
+                    core.tick(clock.nanoTime());
+                    afterWork();
+                }, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
             }
             state = "up";
         });
@@ -89,11 +124,27 @@ final class LoopTenantStack implements TenantStack {
 
     @Override
     public List<ArpEntry> arpTable() {
-        CompletableFuture<List<ArpEntry>> table = new CompletableFuture<>();
-        if (!onLoop(() -> table.complete(core.arpTable(clock.nanoTime())))) {
-            return List.of();
-        }
-        return table.orTimeout(2, TimeUnit.SECONDS).join();
+        return query(() -> core.arpTable(clock.nanoTime()), List.of());
+    }
+
+    @Override
+    public TenantTransport transport() {
+        return transport;
+    }
+
+    @Override
+    public List<ConnectionInfo> connections() {
+        return query(() -> core.connections(clock.nanoTime()), List.of());
+    }
+
+    @Override
+    public Capture capture(Path file, Duration duration) throws IOException {
+        return taps.capture(file, duration);
+    }
+
+    @Override
+    public void faults(FaultSettings faults) {
+        taps.faults(faults);
     }
 
     @Override
@@ -110,14 +161,56 @@ final class LoopTenantStack implements TenantStack {
         state = "closed";
         try {
             loop.execute(() -> {
-                if (ticker != null) {
-                    ticker.cancel(false);
+                if (housekeeping != null) {
+                    housekeeping.cancel(false);
+                }
+                if (tcpTimer != null) {
+                    tcpTimer.cancel(false);
                 }
                 core.close();
             });
         } catch (RejectedExecutionException stopped) {
             // the loop is gone and with it every task that could touch the core
         }
+    }
+
+    // ---- StackContext, for the tenant's channels ----
+
+    @Override
+    public EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public long now() {
+        return clock.nanoTime();
+    }
+
+    @Override
+    public StackCore core() {
+        return core;
+    }
+
+    /** Arms the TCP timer for the engine's earliest deadline, if that is sooner than the one armed. */
+    @Override
+    public void afterWork() {
+        long deadline = core.nextTcpDeadline();
+        if (deadline == Long.MAX_VALUE || "closed".equals(state)) {
+            return;
+        }
+        if (tcpTimer != null && !tcpTimer.isDone() && tcpTimerAt - deadline <= 0) {
+            return;
+        }
+        if (tcpTimer != null) {
+            tcpTimer.cancel(false);
+        }
+        tcpTimerAt = deadline;
+        long delay = Math.max(0, deadline - clock.nanoTime());
+        tcpTimer = loop.schedule(() -> {
+            tcpTimerAt = Long.MAX_VALUE;
+            core.tick(clock.nanoTime());
+            afterWork();
+        }, delay, TimeUnit.NANOSECONDS);
     }
 
     /** Hands work to the loop; false when the loop no longer accepts work (shutting down). */
@@ -131,6 +224,18 @@ final class LoopTenantStack implements TenantStack {
         } catch (RejectedExecutionException stopped) {
             return false;
         }
+    }
+
+    /** Runs a read-only query on the loop and waits for it (operator commands only). */
+    private <T> T query(Supplier<T> question, T whenStopped) {
+        if (loop.inEventLoop()) {
+            return question.get();
+        }
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        if (!onLoop(() -> answer.complete(question.get()))) {
+            return whenStopped;
+        }
+        return answer.orTimeout(2, TimeUnit.SECONDS).join();
     }
 
     @Override
