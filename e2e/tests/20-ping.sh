@@ -42,3 +42,22 @@ test_unknown_tunnels_reach_nobody() {
     expect_site_isolated X "VNI 199 has no row"
     expect_site_isolated Y "VNI 100 from a remote without a row"
 }
+
+site_rx_packets() { in_site "$1" cat /sys/class/net/vxlan0/statistics/rx_packets; }
+
+# Sites sharing a VNI (A, B and the unknown Y on 100) or not (C) receive nothing of
+# another site's traffic: no flooding, no reply sent to the wrong remote.
+test_sites_see_only_their_own_traffic() {
+    require_appliance
+    local site received
+    declare -A before
+    # Settle every neighbour table first, so that no ARP is due during the burst.
+    for site in A B C; do site_ping_received "$site" "$TENANT_IP" 1 >/dev/null; done
+    sleep 1
+    for site in B C Y; do before[$site]=$(site_rx_packets "$site"); done
+    received=$(in_site A ping -n -q -c 20 -i 0.05 -W 1 "$TENANT_IP" | sed -n 's/.* \([0-9]\+\) received.*/\1/p')
+    expect_eq "site A: replies to a burst of 20 echo requests" 20 "$received"
+    for site in B C Y; do
+        expect_eq "site $site: frames received while site A pinged" 0 $(($(site_rx_packets "$site") - before[$site]))
+    done
+}
