@@ -65,6 +65,10 @@ final class Appliance {
         LOG.info(() -> "starting on home " + home.root() + " (" + mode.name().toLowerCase() + ", pid "
                 + ProcessHandle.current().pid() + ")");
         Framework framework = newFramework(FrameworkSettings.of(home, mode, new FelixLogBridge()));
+        // Felix's threads inherit this thread's context class loader. Left at the launcher's
+        // class path, it hides bundle resources from libraries that look there first
+        // (jline then finds no terminal provider and falls back to a dumb terminal).
+        Thread.currentThread().setContextClassLoader(null);
         framework.init();
         CountDownLatch started = new CountDownLatch(1);
         framework.getBundleContext().addFrameworkListener(event -> {

@@ -14,6 +14,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 
 /**
  * {@code multistack client 'COMMAND'}: sends one command to the console bundle over the
@@ -30,10 +31,20 @@ final class ConsoleClient {
     /** Replies are capped by the server; this only guards against a misbehaving peer. */
     private static final int MAX_REPLY_BYTES = 16 << 20;
 
-    private final Path socket;
+    /** CSI escape sequences (colours, cursor moves) that Gogo commands such as grep emit. */
+    private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]");
 
-    ConsoleClient(Path socket) {
+    private final Path socket;
+    private final boolean keepColours;
+
+    /** @param keepColours pass colour sequences through (for a terminal); otherwise plain text for scripts */
+    ConsoleClient(Path socket, boolean keepColours) {
         this.socket = socket;
+        this.keepColours = keepColours;
+    }
+
+    static String withoutAnsi(String text) {
+        return ANSI.matcher(text).replaceAll("");
     }
 
     int run(String command, PrintStream out, PrintStream err) {
@@ -53,8 +64,9 @@ final class ConsoleClient {
                 }
                 throw e;
             }
-            (reply.status() == 0 ? out : err).print(reply.output());
-            (reply.status() == 0 ? out : err).flush();
+            PrintStream target = reply.status() == 0 ? out : err;
+            target.print(keepColours ? reply.output() : withoutAnsi(reply.output()));
+            target.flush();
             return reply.status() == 0 ? ExitCodes.OK : ExitCodes.FAILED;
         } catch (ConnectException e) {
             err.println("multistack: not running (stale console socket at " + socket + ")");

@@ -1,6 +1,8 @@
 package io.multistack.launcher;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.FileHandler;
@@ -20,10 +22,21 @@ final class LogSetup {
     private LogSetup() {
     }
 
+    /** {@code -Dmultistack.log.debug=org.jline,io.multistack.access}: those loggers log everything to the file. */
+    static final String DEBUG_PROPERTY = "multistack.log.debug";
+
     static void configure(Path logDir) throws IOException {
-        LogManager.getLogManager().reset();
+        // Levels go through LogManager's configuration: it applies them to loggers created
+        // later too, and keeps them (a level set on a Logger object is lost if it is collected).
+        StringBuilder levels = new StringBuilder(".level=INFO\n");
+        for (String name : System.getProperty(DEBUG_PROPERTY, "").split(",")) {
+            if (!name.isBlank()) {
+                levels.append(name.trim()).append(".level=ALL\n");
+            }
+        }
+        LogManager.getLogManager().readConfiguration(
+                new ByteArrayInputStream(levels.toString().getBytes(StandardCharsets.ISO_8859_1)));
         Logger root = Logger.getLogger("");
-        root.setLevel(Level.INFO);
         OneLineFormatter format = new OneLineFormatter();
 
         Handler console = new ConsoleHandler();

@@ -30,7 +30,7 @@ public final class Main {
         }
         Home home = new Home(launch.home());
         if (launch.clientCommand().isPresent()) {
-            return new ConsoleClient(home.consoleSocket()).run(launch.clientCommand().get(), out, err);
+            return new ConsoleClient(home.consoleSocket(), ShellMode.detect() == ShellMode.INTERACTIVE).run(launch.clientCommand().get(), out, err);
         }
         return new Appliance(home, Assembly.locate()).run(err);
     }
