@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import org.ops4j.pax.exam.CoreOptions;
 import org.ops4j.pax.exam.Option;
 
@@ -38,13 +40,21 @@ public final class FrameworkUnderTest {
         return "file:" + path;
     }
 
+    /** Called once per test class (Pax Exam reuses the options for each of its frameworks). */
     public static Option[] options() {
-        Path work = Path.of(required("itest.work"));
+        Path work = directory(Path.of(required("itest.work")));
+        String etc = temporaryDirectory(work, "etc-").toString();
         return CoreOptions.options(
-                // Each framework gets its own cache and etc/ folder under target/, removed before reuse.
                 workingDirectory(directory(work.resolve("exam")).toString()),
                 cleanCaches(true),
-                frameworkProperty(ETC_PROPERTY).value(directory(work.resolve("etc")).toString()),
+                // An etc/ folder of the test class's own, watched by FileInstall as the launcher
+                // sets it up (tests that write files there remove them again).
+                frameworkProperty(ETC_PROPERTY).value(etc),
+                frameworkProperty("felix.fileinstall.dir").value(etc),
+                frameworkProperty("felix.fileinstall.poll").value("1000"),
+                frameworkProperty("felix.fileinstall.noInitialDelay").value("true"),
+                frameworkProperty("felix.fileinstall.tmpdir").value(temporaryDirectory(work, "fileinstall-").toString()),
+                frameworkProperty("felix.fileinstall.enableConfigSave").value("false"),
                 // pax-logging-api without a backend logs to stdout at DEBUG by default.
                 systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
                 junitBundles(),
@@ -52,8 +62,20 @@ public final class FrameworkUnderTest {
                 composite(provision(applianceBundlePaths())));
     }
 
+    /** Installs every jar; starts all but fragments (the native epoll library), which cannot start. */
     private static Option[] provision(List<String> paths) {
-        return paths.stream().map(path -> bundle(location(path))).toArray(Option[]::new);
+        return paths.stream()
+                .map(path -> isFragment(path) ? bundle(location(path)).noStart() : bundle(location(path)))
+                .toArray(Option[]::new);
+    }
+
+    private static boolean isFragment(String path) {
+        try (JarFile jar = new JarFile(path)) {
+            Manifest manifest = jar.getManifest();
+            return manifest != null && manifest.getMainAttributes().getValue("Fragment-Host") != null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static List<String> paths(String property) {
@@ -77,6 +99,14 @@ public final class FrameworkUnderTest {
                     + " is not set: run the integration tests through Maven (mvn verify)");
         }
         return value;
+    }
+
+    private static Path temporaryDirectory(Path parent, String prefix) {
+        try {
+            return Files.createTempDirectory(parent, prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Path directory(Path path) {

@@ -12,9 +12,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.multistack.api.flow.AccessTable;
 import io.multistack.api.flow.LowerMapping;
+import io.multistack.api.flow.VlanRow;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
+import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -49,6 +53,7 @@ public class ShellIT {
     private CommandProcessor commandProcessor;
 
     private Shell shell;
+    private EtcFolder etc;
     private int port;
 
     @Configuration
@@ -59,6 +64,7 @@ public class ShellIT {
     @Before
     public void tenantsAAndBAndATunnelToA() throws Exception {
         shell = new Shell(commandProcessor);
+        etc = new EtcFolder(context);
         Configurations configurations = new Configurations(configurationAdmin);
         port = FreePort.udp();
         configurations.put(VXLAN_ENDPOINT, endpoint("127.0.0.1:" + port));
@@ -74,6 +80,11 @@ public class ShellIT {
             assertThat(stacks.names()).containsExactly("A", "B");
             assertThat(lowerMapping.rows()).hasSize(2);
         });
+    }
+
+    @After
+    public void removeFilesWrittenByCommands() throws Exception {
+        etc.clear();
     }
 
     @Test
@@ -97,6 +108,41 @@ public class ShellIT {
         assertThat(linesWithWords(output, "127.0.0.1", Integer.toString(VNI), "600"))
                 .as("flow:table tunnel row (remote 127.0.0.1, VNI 100, VLAN 600):%n%s", output)
                 .isNotEmpty();
+    }
+
+    @Test
+    public void tenantAddWritesTheTenantFileAndTheTenantComesUp() throws Exception {
+        String output = shell.run("tenant:add D 603 192.168.1.1/24");
+
+        assertThat(output).contains("D");
+        Path file = etc.file("io.multistack.tenant~D.cfg");
+        assertThat(file).exists();
+        assertThat(Files.readAllLines(file)).anyMatch(line -> line.matches("vlan\\s*=\\s*603"))
+                .anyMatch(line -> line.matches("address\\s*=\\s*192\\.168\\.1\\.1/24"));
+        // tenant:add returns once the tenant is up
+        assertThat(new TenantStacks(context).names()).containsExactly("A", "B", "D");
+        assertThat(linesWithWords(shell.run("tenant:list"), "D", "603")).hasSize(1);
+    }
+
+    @Test
+    public void tenantRemoveDeletesTheFileAndOnlyThatTenant() throws Exception {
+        shell.run("tenant:add D 603 192.168.1.1/24");
+        TenantStacks stacks = new TenantStacks(context);
+        long a = stacks.serviceId("A");
+
+        shell.run("tenant:remove D");
+
+        assertThat(etc.file("io.multistack.tenant~D.cfg")).doesNotExist();
+        assertThat(stacks.names()).containsExactly("A", "B");
+        assertThat(stacks.serviceId("A")).isEqualTo(a);
+        assertThat(lowerMapping.rows()).extracting(VlanRow::vlan).containsExactly(600, 601);
+    }
+
+    @Test
+    public void tenantAddRefusesAVlanInUseAndWritesNothing() throws Exception {
+        assertThatThrownBy(() -> shell.run("tenant:add C 600 192.168.1.1/24")).hasMessageContaining("600");
+        assertThat(etc.file("io.multistack.tenant~C.cfg")).doesNotExist();
+        assertThat(new TenantStacks(context).names()).containsExactly("A", "B");
     }
 
     @Test
