@@ -27,17 +27,29 @@ final class ConsoleProtocol {
         }
     }
 
-    /** Reads the whole request, refusing to buffer more than {@code maxBytes}. */
+    /**
+     * Reads the whole request, refusing to buffer more than {@code maxBytes}. An oversized
+     * request is still read to its end (and dropped): closing a UNIX socket with unread
+     * input resets the connection, and the client would lose the reply saying why.
+     */
     static String readCommand(ReadableByteChannel channel, int maxBytes) throws IOException {
         // One spare byte tells "exactly at the limit" from "over it".
         ByteBuffer buffer = ByteBuffer.allocate(maxBytes + 1);
         while (channel.read(buffer) >= 0) {
             if (!buffer.hasRemaining()) {
+                discardRest(channel);
                 throw new RequestTooLong(maxBytes);
             }
         }
         buffer.flip();
         return StandardCharsets.UTF_8.decode(buffer).toString();
+    }
+
+    private static void discardRest(ReadableByteChannel channel) throws IOException {
+        ByteBuffer scratch = ByteBuffer.allocate(4096);
+        while (channel.read(scratch) >= 0) {
+            scratch.clear();
+        }
     }
 
     static ByteBuffer encode(Reply reply) {

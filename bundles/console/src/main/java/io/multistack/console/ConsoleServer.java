@@ -24,8 +24,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Serves commands on a UNIX domain socket readable and writable by the owner only: a
  * local channel that no tenant network can reach. One command per connection, each on a
- * virtual thread; at most {@code maxConcurrentCommands} run at once, and a command keeps
- * its slot until it really ends, even after its client was told it timed out.
+ * virtual thread; a client has {@code requestTimeout} to send its command; at most
+ * {@code maxConcurrentCommands} run at once, and a command keeps its slot until it really
+ * ends, even after its client was told it timed out.
  */
 final class ConsoleServer implements AutoCloseable {
 
@@ -96,19 +97,19 @@ final class ConsoleServer implements AutoCloseable {
     }
 
     private Reply answer(SocketChannel client) throws IOException {
-        if (!commandSlots.tryAcquire()) {
-            return Reply.rejected("busy: " + limits.maxConcurrentCommands() + " commands already running");
-        }
         String command;
         try {
+            // Read first even when busy: see ConsoleProtocol.readCommand on unread input.
             command = readWithDeadline(client);
         } catch (ConsoleProtocol.RequestTooLong e) {
-            commandSlots.release();
             LOG.log(Level.WARNING, "console request rejected: {0}", e.getMessage());
             return Reply.rejected(e.getMessage());
-        } catch (IOException | RuntimeException e) {
-            commandSlots.release();
-            throw e;
+        }
+        if (command.isBlank()) {
+            return Reply.rejected("empty command");
+        }
+        if (!commandSlots.tryAcquire()) {
+            return Reply.rejected("busy: " + limits.maxConcurrentCommands() + " commands already running");
         }
         return run(command); // the slot passes to the command's thread
     }
@@ -126,10 +127,6 @@ final class ConsoleServer implements AutoCloseable {
 
     /** Runs the command on its own thread, which holds a slot until it returns. */
     private Reply run(String command) {
-        if (command.isBlank()) {
-            commandSlots.release();
-            return Reply.rejected("empty command");
-        }
         CompletableFuture<Reply> result = new CompletableFuture<>();
         Thread worker = spawn("multistack-console-command", () -> {
             try {
