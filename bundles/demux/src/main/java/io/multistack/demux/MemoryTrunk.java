@@ -41,7 +41,7 @@ public final class MemoryTrunk {
 
         @Override
         public String name() {
-            return NAME;
+            return MemoryTrunk.NAME;
         }
 
         @Override

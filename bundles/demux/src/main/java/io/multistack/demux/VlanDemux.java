@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class VlanDemux implements LowerMapping, FrameReceiver {
     private final Link trunk;
-    private final AtomicReferenceArray<VlanPort> ports = new AtomicReferenceArray<>(Dot1q.MAX_VID + 1);
+    private final AtomicReferenceArray<VlanPort> ports = new AtomicReferenceArray<>(Dot1q.VID_COUNT);
     private final LongAdder unknownVlan = new LongAdder();
     private final LongAdder untagged = new LongAdder();
     private final LongAdder malformed = new LongAdder();

@@ -10,6 +10,8 @@ public final class Dot1q {
     public static final int TAG_LENGTH = 4;
     public static final int MIN_VID = 1;
     public static final int MAX_VID = 4094;
+    /** Every 12-bit value a tag can carry, including the reserved 0 and 4095. */
+    public static final int VID_COUNT = 4096;
 
     private Dot1q() {}
 
@@ -40,12 +42,12 @@ public final class Dot1q {
 
     /**
      * Inserts a tag into an untagged frame. In place when the buffer has 4 bytes of headroom
-     * before the reader index (stacks allocate frames that way); otherwise a new frame is made
-     * and the old one released.
+     * before the reader index (stacks allocate frames that way) and nobody else holds it;
+     * otherwise a new frame is made and the old one released.
      */
     public static ByteBuf tag(ByteBuf frame, int vid) {
         int at = frame.readerIndex();
-        if (at < TAG_LENGTH || frame.isReadOnly()) {
+        if (at < TAG_LENGTH || frame.isReadOnly() || frame.refCnt() != 1) {
             ByteBuf copy = frame.alloc().buffer(frame.readableBytes() + TAG_LENGTH);
             copy.writeBytes(frame, at, 12).writeShort(Ethernet.TYPE_VLAN).writeShort(vid & 0x0FFF);
             copy.writeBytes(frame, at + 12, frame.readableBytes() - 12);

@@ -5,17 +5,19 @@ final class TokenBucket {
     private final long nanosPerToken;
     private final long burstNanos;
     private long filledUntil;
+    private boolean primed;
 
     TokenBucket(int ratePerSecond, int burst) {
         this.nanosPerToken = 1_000_000_000L / ratePerSecond;
         this.burstNanos = nanosPerToken * burst;
-        this.filledUntil = Long.MIN_VALUE / 2;
     }
 
     /** Takes a token if one is available at {@code now}. */
     boolean tryTake(long now) {
         long earliest = now - burstNanos;
-        if (filledUntil - earliest < 0) {
+        // primed on first use: the clock's origin is arbitrary, so no sentinel value is safe
+        if (!primed || filledUntil - earliest < 0) {
+            primed = true;
             filledUntil = earliest;
         }
         if (filledUntil + nanosPerToken - now > 0) {
