@@ -82,6 +82,7 @@ final class Appliance {
         if (started.await(STARTUP_REPORT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             reportStates(installed);
         }
+        framework.getBundleContext().addBundleListener(new BundleEventLog());
         FrameworkEvent stopped = framework.waitForStop(0);
         if (stopped.getType() == FrameworkEvent.ERROR) {
             LOG.log(Level.SEVERE, "stopped on error", stopped.getThrowable());
