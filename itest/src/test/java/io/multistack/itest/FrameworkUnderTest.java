@@ -40,15 +40,17 @@ public final class FrameworkUnderTest {
         return "file:" + path;
     }
 
-    /** Called once per test class (Pax Exam reuses the options for each of its frameworks). */
+    /**
+     * Pax Exam calls this per test class, not per framework: the frameworks of one class share
+     * its etc/ folder, so tests that write files there remove them again.
+     */
     public static Option[] options() {
         Path work = directory(Path.of(required("itest.work")));
         String etc = temporaryDirectory(work, "etc-").toString();
         return CoreOptions.options(
                 workingDirectory(directory(work.resolve("exam")).toString()),
                 cleanCaches(true),
-                // An etc/ folder of the test class's own, watched by FileInstall as the launcher
-                // sets it up (tests that write files there remove them again).
+                // etc/ watched by FileInstall as the launcher sets it up.
                 frameworkProperty(ETC_PROPERTY).value(etc),
                 frameworkProperty("felix.fileinstall.dir").value(etc),
                 frameworkProperty("felix.fileinstall.poll").value("1000"),

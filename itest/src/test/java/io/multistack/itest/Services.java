@@ -3,6 +3,7 @@ package io.multistack.itest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 
@@ -11,13 +12,13 @@ public final class Services {
     private Services() {}
 
     public static <T> T await(BundleContext context, Class<T> type, Duration timeout) throws Exception {
-        Object[] found = new Object[1];
+        AtomicReference<T> found = new AtomicReference<>();
         Eventually.within(timeout, () -> {
             ServiceReference<T> reference = context.getServiceReference(type);
             assertThat(reference).as("a registered %s service", type.getSimpleName()).isNotNull();
-            found[0] = context.getService(reference);
-            assertThat(found[0]).as("%s service (unregistered meanwhile)", type.getSimpleName()).isNotNull();
+            found.set(context.getService(reference));
+            assertThat(found.get()).as("%s service (unregistered meanwhile)", type.getSimpleName()).isNotNull();
         });
-        return type.cast(found[0]);
+        return found.get();
     }
 }
