@@ -1,0 +1,155 @@
+package io.multistack.wire;
+
+import static io.multistack.wire.GoldenPackets.IPV4_HEADER;
+import static io.multistack.wire.Rejections.assertRejected;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class Icmpv4Test {
+    @RegisterExtension
+    final Buffers buffers = new Buffers();
+
+    private static final String PAYLOAD = "4142434445464748494a4b4c4d4e4f505152535455565758";
+
+    private final byte[] echoRequest = Bytes.range(Bytes.hex(GoldenPackets.ICMP_ECHO_REQUEST_PACKET), IPV4_HEADER);
+    private final byte[] echoReply = Bytes.range(Bytes.hex(GoldenPackets.ICMP_ECHO_REPLY_PACKET), IPV4_HEADER);
+
+    @Test
+    void deconstructsGoldenEchoRequest() throws MalformedPacketException {
+        ByteBuf message = buffers.of(echoRequest);
+
+        Icmpv4 icmp = Icmpv4.parse(message);
+
+        assertThat(icmp).isEqualTo(new Icmpv4(Icmpv4.ECHO_REQUEST, 0, 0x0b3a, 7));
+        assertThat(icmp.isEcho()).isTrue();
+        assertThat(message.readerIndex()).as("parse does not consume").isZero();
+    }
+
+    @Test
+    void deconstructsGoldenEchoReply() throws MalformedPacketException {
+        assertThat(Icmpv4.parse(buffers.of(echoReply))).isEqualTo(new Icmpv4(Icmpv4.ECHO_REPLY, 0, 0x0b3a, 7));
+    }
+
+    @Test
+    void deconstructsOddLengthMessage() throws MalformedPacketException {
+        assertThat(Icmpv4.parse(buffers.hex(GoldenPackets.ICMP_ODD_PAYLOAD_MESSAGE)))
+                .isEqualTo(new Icmpv4(Icmpv4.ECHO_REQUEST, 0, 0xbeef, 0xffff));
+    }
+
+    @Test
+    void parsesTheMessageInsideTheGoldenIpPacket() throws MalformedPacketException {
+        ByteBuf packet = buffers.hex(GoldenPackets.ICMP_ECHO_REQUEST_PACKET);
+        Ipv4 ip = Ipv4.parse(packet);
+
+        ByteBuf message = packet.slice(packet.readerIndex() + ip.headerLength(), ip.payloadLength());
+
+        assertThat(Icmpv4.parse(message).sequence()).isEqualTo(7);
+    }
+
+    @Test
+    void constructsGoldenEchoRequest() {
+        ByteBuf out = buffers.empty();
+        ByteBuf payload = buffers.hex(PAYLOAD);
+
+        new Icmpv4(Icmpv4.ECHO_REQUEST, 0, 0x0b3a, 7).emit(out, payload);
+
+        assertThat(Bytes.hexOf(out)).isEqualTo(Bytes.hexOf(buffers.of(echoRequest)));
+        assertThat(payload.readerIndex()).as("payload left unread").isZero();
+    }
+
+    @Test
+    void constructsGoldenEchoReplyPacket() {
+        ByteBuf out = buffers.empty();
+
+        Ipv4.of(Ipv4.PROTOCOL_ICMP, GoldenPackets.TENANT_IP, GoldenPackets.SITE_IP, 32, 1, 64).emit(out);
+        new Icmpv4(Icmpv4.ECHO_REPLY, 0, 0x0b3a, 7).emit(out, buffers.hex(PAYLOAD));
+
+        assertThat(Bytes.hexOf(out)).isEqualTo(GoldenPackets.ICMP_ECHO_REPLY_PACKET);
+    }
+
+    @Test
+    void constructsGoldenOddLengthMessage() {
+        ByteBuf out = buffers.empty();
+
+        new Icmpv4(Icmpv4.ECHO_REQUEST, 0, 0xbeef, 0xffff).emit(out, buffers.hex("0102030405"));
+
+        assertThat(Bytes.hexOf(out)).isEqualTo(GoldenPackets.ICMP_ODD_PAYLOAD_MESSAGE);
+    }
+
+    @Test
+    void emitsAfterExistingBytesWithTheChecksumOverTheMessageOnly() {
+        ByteBuf out = buffers.empty().writeBytes(Bytes.hex("ffff"));
+
+        new Icmpv4(Icmpv4.ECHO_REQUEST, 0, 0xbeef, 0xffff).emit(out, buffers.hex("0102030405"));
+
+        assertThat(Bytes.hexOf(out)).isEqualTo("ffff" + GoldenPackets.ICMP_ODD_PAYLOAD_MESSAGE);
+    }
+
+    @Test
+    void emitsFromThePayloadsReaderIndex() {
+        ByteBuf out = buffers.empty();
+        ByteBuf payload = buffers.withHeadroom(3, Bytes.hex("0102030405"));
+
+        new Icmpv4(Icmpv4.ECHO_REQUEST, 0, 0xbeef, 0xffff).emit(out, payload);
+
+        assertThat(Bytes.hexOf(out)).isEqualTo(GoldenPackets.ICMP_ODD_PAYLOAD_MESSAGE);
+        assertThat(payload.readerIndex()).isEqualTo(3);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {GoldenPackets.ICMP_ECHO_REQUEST_PACKET, GoldenPackets.ICMP_ECHO_REPLY_PACKET})
+    void roundTrips(String packetHex) throws MalformedPacketException {
+        byte[] message = Bytes.range(Bytes.hex(packetHex), IPV4_HEADER);
+        ByteBuf in = buffers.of(message);
+        ByteBuf out = buffers.empty();
+
+        Icmpv4.parse(in).emit(out, in.slice(Icmpv4.HEADER_LENGTH, message.length - Icmpv4.HEADER_LENGTH));
+
+        assertThat(Bytes.hexOf(out)).isEqualTo(Bytes.hexOf(in));
+    }
+
+    @Test
+    void onlyEchoTypesAreEcho() {
+        assertThat(new Icmpv4(Icmpv4.DESTINATION_UNREACHABLE, 3, 0, 0).isEcho()).isFalse();
+        assertThat(new Icmpv4(Icmpv4.TIME_EXCEEDED, 0, 0, 0).isEcho()).isFalse();
+    }
+
+    @Test
+    void rejectsTruncationAtEveryLength() {
+        for (int length = 0; length < echoRequest.length; length++) {
+            ByteBuf truncated = buffers.of(Bytes.range(echoRequest, 0, length));
+            // below 8 bytes there is no header; beyond, every cut of this golden changes the sum
+            String reason = length < Icmpv4.HEADER_LENGTH ? "icmp.truncated" : "icmp.bad-checksum";
+
+            assertRejected(reason, () -> Icmpv4.parse(truncated));
+        }
+    }
+
+    @Test
+    void rejectsAWrongChecksum() {
+        byte[] message = echoRequest.clone();
+        message[3] ^= 1;
+
+        assertRejected("icmp.bad-checksum", () -> Icmpv4.parse(buffers.of(message)));
+    }
+
+    @Test
+    void rejectsACorruptedPayload() {
+        byte[] message = echoRequest.clone();
+        message[message.length - 1] = 'Y';
+
+        assertRejected("icmp.bad-checksum", () -> Icmpv4.parse(buffers.of(message)));
+    }
+
+    @Test
+    void rejectsTrailingBytesBecauseTheChecksumCoversAllReadableBytes() {
+        ByteBuf padded = buffers.of(echoRequest).writeBytes(Bytes.hex("01"));
+
+        assertRejected("icmp.bad-checksum", () -> Icmpv4.parse(padded));
+    }
+}
