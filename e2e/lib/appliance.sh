@@ -70,13 +70,16 @@ app_dead() { ! app_alive; }
 # app_log_lines: everything the appliance logged, in log/ and on its console.
 app_log_lines() { cat "$APP_HOME"/log/* "$APP_HOME/e2e/console.log" 2>/dev/null; }
 
-# app_log_has WORD...: some single log line contains every WORD (fixed strings).
-app_log_has() {
-    local filter="cat" word
+# app_log_find TEXT WORD...: the log lines holding TEXT (a fixed string, e.g. a file's
+# name) and every WORD as a word; fails when there is none.
+app_log_find() {
+    local lines word
+    lines=$(app_log_lines | grep -F -- "$1")
+    shift
     for word in "$@"; do
-        filter+=" | grep -F -e $(printf '%q' "$word")"
+        lines=$(grep -w -- "$word" <<<"$lines")
     done
-    app_log_lines | eval "$filter" | grep -q .
+    [[ -n $lines ]] && printf '%s\n' "$lines"
 }
 
 # The process ids of anything still running from this home (e.g. a JVM the launcher left).

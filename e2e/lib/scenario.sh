@@ -31,6 +31,9 @@ default_mac() { printf '02:6d:73:00:%02x:%02x' $(($1 >> 8)) $(($1 & 255)); }
 declare -A TENANT_MAC=([A]=$TENANT_A_MAC [B]=$(default_mac 601) [C]=$(default_mac 602) [D]=$(default_mac 603))
 declare -A TENANT_VLAN=([A]=600 [B]=601 [C]=602 [D]=603)
 
+tenant_listed() { app_client tenant:list 2>/dev/null | awk 'NR > 1 {print $1}' | grep -qx "$1"; }
+tenant_unlisted() { ! tenant_listed "$1"; }
+
 tenant_cfg_name() { echo "io.multistack.tenant~$1"; }
 tunnel_cfg_name() { echo "io.multistack.access.tunnel~$1"; }
 

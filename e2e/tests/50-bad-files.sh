@@ -20,10 +20,7 @@ remove_bad_files() {
 }
 
 # rejection_lines NAME: log lines naming the bad file, its key (as a word) and its value.
-rejection_lines() {
-    app_log_lines | grep -F "tenant~$1" | grep -w -- "${BAD_FILE_KEY[$1]}" | grep -w -- "${BAD_FILE_VALUE[$1]}"
-}
-rejection_logged() { rejection_lines "$1" | grep -q .; }
+rejection_lines() { app_log_find "tenant~$1.cfg" "${BAD_FILE_KEY[$1]}" "${BAD_FILE_VALUE[$1]}"; }
 
 expect_scenario_tenants_answer() {
     local when=$1 site
@@ -43,7 +40,7 @@ test_bad_files_rejected() {
     write_bad_files
     on_test_exit remove_bad_files
     for name in "${!BAD_FILE_KEY[@]}"; do
-        if wait_until "$(seconds_left "$since" 3)" rejection_logged "$name"; then
+        if wait_until "$(seconds_left "$since" 3)" rejection_lines "$name" >/dev/null; then
             note "$name: $(rejection_lines "$name" | head -1 | cut -c1-200)"
         else
             fail "no log line names the file of tenant $name, the key '${BAD_FILE_KEY[$name]}' and its value '${BAD_FILE_VALUE[$name]}' within 3 s; lines naming it: $(app_log_lines | grep -F "tenant~$name" | head -3 | tr '\n' ' ')"
@@ -62,4 +59,30 @@ test_bad_files_rejected() {
     cping_stop "$WATCH_PID"
     expect_lossless "$WATCH_LOG" "site A while the bad files were deleted" 15
     expect_scenario_tenants_answer "after the bad files were deleted"
+}
+
+# An operator's typo in a running tenant's own file: the tenant keeps its last good
+# configuration and loses nothing.
+test_bad_edit_keeps_running_tenant() {
+    require_appliance
+    local since lines
+    watch_site B
+    sleep 1
+    since=$(now_ms)
+    app_write_cfg "$(tenant_cfg_name B)" "vlan=601" "address=$TENANT_CIDR" "mac=zz"
+    on_test_exit "write_tenant B"
+    if wait_until "$(seconds_left "$since" 3)" app_log_find "tenant~B.cfg" mac zz >/dev/null; then
+        note "$(app_log_find "tenant~B.cfg" mac zz | head -1 | cut -c1-200)"
+    else
+        lines=$(app_log_lines | grep -F "tenant~B" | tail -2 | tr '\n' ' ')
+        fail "no log line names tenant B's file, the key 'mac' and 'zz' within 3 s; last lines naming it: $lines"
+    fi
+    sleep 2
+    check "site B still reaches tenant B with its MAC after the bad edit" site_reaches_mac B "${TENANT_MAC[B]}"
+    since=$(now_ms)
+    write_tenant B
+    sleep 3
+    check "site B reaches tenant B after the file was repaired" site_reaches_mac B "${TENANT_MAC[B]}"
+    cping_stop "$WATCH_PID"
+    expect_lossless "$WATCH_LOG" "site B while its tenant's file was broken and repaired" 25
 }

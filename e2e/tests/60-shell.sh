@@ -2,8 +2,6 @@
 # tenant:add and tenant:remove write and delete the tenant's file and take effect live.
 
 cfg_has() { grep -Eq "$2" "$(app_cfg_path "$1")" 2>/dev/null; }
-tenant_listed() { app_client tenant:list 2>/dev/null | grep -qw "$1"; }
-tenant_unlisted() { ! tenant_listed "$1"; }
 cfg_absent() { [[ ! -e $(app_cfg_path "$1") ]]; }
 
 test_shell_add_remove() {
