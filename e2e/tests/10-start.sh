@@ -28,3 +28,16 @@ test_valid_files_accepted_quietly() {
         [[ -z $lines ]] || fail "valid file $file.cfg drew: $lines"
     done
 }
+
+# The VXLAN endpoint listens where etc/io.multistack.access.vxlan.cfg says, and nowhere
+# else, not even while starting: a default bind to 0.0.0.0:4789 before the file is read
+# would expose the endpoint on every address for a moment, and would collide with another
+# appliance (the demo's) in the same namespace.
+test_listens_only_where_configured() {
+    require_appliance
+    local sockets elsewhere
+    sockets=$(in_hub ss -Hlun "sport = :$VXLAN_PORT" | awk '{print $4}')
+    expect_eq "UDP sockets on port $VXLAN_PORT in the hub namespace" "$HUB_IP:$VXLAN_PORT" "$sockets"
+    elsewhere=$(app_log_lines | grep -i 'listening on' | grep -vF "$HUB_IP:$VXLAN_PORT" | head -1)
+    [[ -z $elsewhere ]] || fail "the appliance listened elsewhere than $HUB_IP:$VXLAN_PORT: $elsewhere"
+}
