@@ -10,7 +10,6 @@ import io.multistack.api.flow.VlanInUseException;
 import io.multistack.api.link.Link;
 import io.multistack.demux.Recorders.Receiver;
 import io.netty.buffer.ByteBuf;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The in-memory trunk between the access server and the demux. */
@@ -38,9 +37,7 @@ class MemoryTrunkTest {
         assertThat(frame.refCnt()).isZero();
     }
 
-    @Disabled("BUG: MemoryTrunk.End.name() returns NAME, which inside End (a Link) resolves to the inherited "
-            + "Link.NAME = \"link.name\", not MemoryTrunk.NAME = \"memory\" (the service property is right, the "
-            + "method is not). Fix (MemoryTrunk.java, End.name()): return MemoryTrunk.NAME;")
+    /** Regression: inside End, NAME once resolved to the inherited Link.NAME ("link.name"). */
     @Test
     void bothEndsAreTheMemoryLink() {
         for (Link end : new Link[] {trunk.serverSide(), trunk.accessSide()}) {
