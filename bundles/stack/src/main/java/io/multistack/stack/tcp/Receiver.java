@@ -1,0 +1,251 @@
+package io.multistack.stack.tcp;
+
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The receive side of a connection: RCV.NXT, the advertised window (never shrunk, SWS
+ * avoidance of RFC 9293 3.8.6.2.2), in-order and out-of-order queues, delayed ACKs
+ * (RFC 1122 4.2.3.2: at most 40 ms, every second full segment), SACK blocks (RFC 2018 4).
+ */
+final class Receiver {
+    private final TcpConnection c;
+    private final ReceiveQueue queue = new ReceiveQueue();
+    private final OutOfOrderQueue outOfOrder;
+    int bufferSize;
+    int irs;
+    int rcvNxt;
+    int rcvAdv; // right edge of the window we advertised
+    int lastAckSent;
+    int tsRecent;
+    boolean tsRecentValid;
+    long lastSegmentAt;
+    boolean ackNow;
+    private int unackedBytes;
+    private boolean finPending;
+    private int finSeq;
+    private boolean finReceived;
+    private int lastOutOfOrderSeq;
+    private boolean lastOutOfOrderValid;
+
+    Receiver(TcpConnection c) {
+        this.c = c;
+        this.bufferSize = c.settings.receiveBuffer();
+        this.outOfOrder = new OutOfOrderQueue(c.settings.maxOutOfOrderSegments());
+    }
+
+    void init(int peerIsn) {
+        irs = peerIsn;
+        rcvNxt = peerIsn + 1;
+        rcvAdv = rcvNxt;
+        lastAckSent = rcvNxt;
+    }
+
+    int queued() {
+        return queue.size();
+    }
+
+    boolean finReceived() {
+        return finReceived;
+    }
+
+    /** RFC 9293 3.10.7.4 acceptability against the window we advertised. */
+    boolean acceptable(int seq, int length) {
+        int window = Math.max(0, rcvAdv - rcvNxt);
+        if (length == 0) {
+            return window == 0 ? seq == rcvNxt : Seq.inRange(seq, rcvNxt, rcvNxt + window);
+        }
+        if (window == 0) {
+            return seq == rcvNxt; // a zero-window probe: its ACK counts, its data does not
+        }
+        return Seq.inRange(seq, rcvNxt, rcvNxt + window) || Seq.inRange(seq + length - 1, rcvNxt, rcvNxt + window);
+    }
+
+    /** Accepts payload at {@code seq} (already found acceptable); retains what it keeps. */
+    void data(int seq, ByteBuf payload, long now) {
+        int start = seq;
+        int length = payload.readableBytes();
+        int skip = 0;
+        if (Seq.lt(start, rcvNxt)) {
+            skip = rcvNxt - start;
+            start = rcvNxt;
+        }
+        int windowEnd = Seq.max(rcvAdv, rcvNxt);
+        int end = Seq.min(seq + length, windowEnd);
+        if (!Seq.lt(start, end)) {
+            ackNow = true; // duplicate or beyond the window: tell the peer where we are
+            return;
+        }
+        ByteBuf kept = payload.retainedSlice(payload.readerIndex() + skip, end - start);
+        if (start == rcvNxt) {
+            boolean fillsHole = !outOfOrder.isEmpty();
+            append(kept);
+            // in-order data is charged even beyond the budget: it was inside our advertised window
+            c.engine.budget().charge(end - start);
+            int before = outOfOrder.size();
+            int moved = 0;
+            for (ByteBuf b : outOfOrder.drain(rcvNxt)) {
+                moved += b.readableBytes();
+                append(b); // already charged while out of order
+            }
+            c.engine.budget().release(before - outOfOrder.size() - moved);
+            if (fillsHole) {
+                ackNow = true; // RFC 5681 4.2: ACK at once when a hole is filled
+            }
+            unackedBytes += end - start;
+            if (unackedBytes >= 2 * Math.max(1, c.sender.receiveMss()) || !outOfOrder.isEmpty()) {
+                ackNow = true;
+            } else if (c.delayedAckDeadline == TcpConnection.NONE) {
+                c.delayedAckDeadline = now + c.settings.delayedAckNanos();
+            }
+            c.signalReadable();
+        } else {
+            // out of order: keep it if memory allows, and send a duplicate ACK with SACK at once
+            int size = end - start;
+            if (c.engine.budget().available() >= size) {
+                int before = outOfOrder.size();
+                outOfOrder.add(start, kept);
+                c.engine.budget().charge(outOfOrder.size() - before);
+            } else {
+                kept.release();
+                c.engine.count("tcp.ooo-no-memory");
+            }
+            lastOutOfOrderSeq = start;
+            lastOutOfOrderValid = true;
+            ackNow = true;
+        }
+    }
+
+    private void append(ByteBuf b) {
+        int n = b.readableBytes();
+        queue.add(b);
+        rcvNxt += n;
+    }
+
+    /** Records a FIN at {@code seq}; it takes effect when everything before it has arrived. */
+    void fin(int seq) {
+        if (!finReceived && Seq.le(seq, Seq.max(rcvAdv, rcvNxt))) {
+            finPending = true;
+            finSeq = seq;
+        }
+    }
+
+    /** True once when a pending FIN becomes in order; RCV.NXT then covers it. */
+    boolean takeFinInOrder() {
+        if (finPending && finSeq == rcvNxt) {
+            finPending = false;
+            finReceived = true;
+            rcvNxt++;
+            return true;
+        }
+        return false;
+    }
+
+    ByteBuf read(int maxBytes) {
+        ByteBuf data = queue.read(maxBytes, c.engine.allocator());
+        if (data != null) {
+            c.engine.budget().release(data.readableBytes());
+            if (c.state != null && c.state.synchronized_() && c.state != TcpState.TIME_WAIT) {
+                maybeSendWindowUpdate(c.engine.lastNow());
+            }
+        }
+        return data;
+    }
+
+    /** After the application read: announce a window that grew enough (avoids a stalled zero window). */
+    void maybeSendWindowUpdate(long now) {
+        if (c.state == TcpState.CLOSED || finReceived) {
+            return;
+        }
+        int grow = (rcvNxt + freeSpace()) - rcvAdv;
+        int threshold = Math.min(bufferSize / 2, 2 * Math.max(1, c.sender.receiveMss()));
+        if (grow >= threshold || (rcvAdv == rcvNxt && grow > 0 && grow >= Math.min(bufferSize / 2, receiveMss()))) {
+            c.sender.sendAck(now);
+        }
+    }
+
+    private int receiveMss() {
+        return Math.max(1, c.sender.receiveMss());
+    }
+
+    private int freeSpace() {
+        long free = (long) bufferSize - queue.size() - outOfOrder.size();
+        free = Math.min(free, c.engine.budget().available() + 0L);
+        return (int) Math.max(0, free);
+    }
+
+    /** The window field for an outgoing segment; moves RCV.ADV (never backwards). */
+    int windowToAdvertise(boolean syn) {
+        int free = freeSpace();
+        if (syn) {
+            int w = Math.min(free, 65535);
+            rcvAdv = rcvNxt + w;
+            return w;
+        }
+        int shift = c.receiveShift;
+        long max = 65535L << shift;
+        int window = (int) Math.min(free, max);
+        int right = rcvNxt + window;
+        int current = Seq.max(rcvAdv, rcvNxt);
+        if (Seq.lt(right, current)) {
+            right = current; // never shrink (RFC 9293 3.8.6.2.2)
+        } else if (right - current < Math.min(bufferSize / 2, receiveMss()) && Seq.gt(current, rcvNxt)) {
+            right = current; // receiver SWS avoidance: do not open by tiny amounts
+        } else if (right - current < Math.min(bufferSize / 2, receiveMss()) && current == rcvNxt
+                && window < Math.min(bufferSize / 2, receiveMss())) {
+            right = current;
+        }
+        int advertised = right - rcvNxt;
+        int field = (int) Math.min(65535, (advertised + (1 << shift) - 1) >>> shift);
+        rcvAdv = rcvNxt + Math.min(advertised, field << shift);
+        if (Seq.lt(rcvAdv, current)) {
+            rcvAdv = current;
+        }
+        return field;
+    }
+
+    /** Called whenever a segment carrying our ACK leaves. */
+    void ackSent() {
+        ackNow = false;
+        unackedBytes = 0;
+        lastAckSent = rcvNxt;
+        c.delayedAckDeadline = TcpConnection.NONE;
+    }
+
+    /** SACK blocks for our next ACK: the most recently received first (RFC 2018 4), at most {@code max}. */
+    List<int[]> sackBlocks() {
+        List<int[]> blocks = outOfOrder.blocks();
+        if (blocks.size() <= 1 || !lastOutOfOrderValid) {
+            return blocks;
+        }
+        List<int[]> ordered = new ArrayList<>(blocks.size());
+        for (int[] b : blocks) {
+            if (Seq.inRange(lastOutOfOrderSeq, b[0], b[1])) {
+                ordered.add(b);
+            }
+        }
+        for (int[] b : blocks) {
+            if (!Seq.inRange(lastOutOfOrderSeq, b[0], b[1])) {
+                ordered.add(b);
+            }
+        }
+        return ordered;
+    }
+
+    boolean hasOutOfOrder() {
+        return !outOfOrder.isEmpty();
+    }
+
+    /** Out-of-order data is dropped (never acknowledged); unread in-order data stays readable. */
+    void releaseBuffersKeepingData() {
+        c.engine.budget().release(outOfOrder.size());
+        outOfOrder.releaseAll();
+    }
+
+    void releaseAll() {
+        releaseBuffersKeepingData();
+        c.engine.budget().release(queue.size());
+        queue.releaseAll();
+    }
+}

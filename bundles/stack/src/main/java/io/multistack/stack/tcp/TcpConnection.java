@@ -1,0 +1,682 @@
+package io.multistack.stack.tcp;
+
+import io.multistack.wire.Tcp;
+import io.multistack.wire.TcpOptions;
+import io.netty.buffer.ByteBuf;
+import java.net.ConnectException;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One TCP connection (RFC 9293): the application API, the segment-arrival state machine
+ * (3.10.7) and the timers, reported as deadlines. Sending decisions live in {@link Sender},
+ * receive-side bookkeeping in {@link Receiver}. Single-threaded; every call receives
+ * {@code now}.
+ */
+public final class TcpConnection {
+    static final long NONE = Long.MAX_VALUE;
+    static final int SYN_MSS_DEFAULT = 536;
+
+    final TcpEngine engine;
+    final FourTuple tuple;
+    final TcpSettings settings;
+    final Sender sender;
+    final Receiver receiver;
+    TcpState state;
+    TcpListener listener; // set while a passive open is not yet accepted
+    private ConnectionHandler handler;
+    final boolean active;
+    boolean fromCookie;
+
+    // negotiated options
+    boolean timestamps;
+    boolean sack;
+    boolean windowScaling;
+    int sendShift; // applied to the peer's window field
+    int receiveShift; // applied to ours
+    int tsOffset;
+
+    // timers (deadlines in nanoseconds, NONE when disarmed)
+    long retransmitDeadline = NONE;
+    boolean persisting;
+    int persistBackoff;
+    long delayedAckDeadline = NONE;
+    long keepAliveDeadline = NONE;
+    int keepAliveProbes;
+    long stateDeadline = NONE; // TIME-WAIT 2MSL or orphaned FIN-WAIT-2
+
+    boolean noDelay;
+    boolean keepAlive;
+    boolean applicationClosed;
+
+    // events for the handler, delivered after each entry point
+    private boolean eventConnected;
+    private boolean eventReadable;
+    private boolean eventWritable;
+    private boolean eventClosed;
+    private Throwable closeCause;
+    private boolean closedDelivered;
+
+    TcpConnection(TcpEngine engine, FourTuple tuple, boolean active, int iss, long now) {
+        this.engine = engine;
+        this.tuple = tuple;
+        this.settings = engine.settings();
+        this.active = active;
+        this.sender = new Sender(this, iss, now);
+        this.receiver = new Receiver(this);
+        this.tsOffset = engine.isn().timestampOffset(tuple.localIp(), tuple.localPort(), tuple.remoteIp(),
+                tuple.remotePort());
+    }
+
+    // ---------------------------------------------------------------- application API
+
+    public TcpState state() {
+        return state;
+    }
+
+    public int localIp() {
+        return tuple.localIp();
+    }
+
+    public int localPort() {
+        return tuple.localPort();
+    }
+
+    public int remoteIp() {
+        return tuple.remoteIp();
+    }
+
+    public int remotePort() {
+        return tuple.remotePort();
+    }
+
+    /** Sets the event receiver (accepted connections start without one); pending events follow at once. */
+    public void handler(ConnectionHandler value) {
+        this.handler = value;
+        if (receiver.queued() > 0 || receiver.finReceived()) {
+            eventReadable = true;
+        }
+        deliverEvents();
+    }
+
+    public ConnectionHandler handler() {
+        return handler;
+    }
+
+    /** In-order received data (a slice or composite the caller releases), or null if none. */
+    public ByteBuf read(int maxBytes) {
+        return receiver.read(maxBytes);
+    }
+
+    /** True once the peer's FIN arrived and every byte before it was read. */
+    public boolean isInputShutdown() {
+        return receiver.finReceived() && receiver.queued() == 0;
+    }
+
+    public boolean isOutputShutdown() {
+        return sender.finQueued();
+    }
+
+    public boolean isOpen() {
+        return state != TcpState.CLOSED && state != TcpState.TIME_WAIT;
+    }
+
+    public boolean isEstablished() {
+        return state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT;
+    }
+
+    /**
+     * Queues up to {@link #sendBufferFree()} bytes of {@code data} (retained slices, no copy;
+     * the caller keeps its reference) and sends what the windows allow unless Nagle holds it.
+     * Returns the bytes taken; 0 means full, and {@link ConnectionHandler#writable()} follows.
+     */
+    public int write(ByteBuf data, long now) {
+        if (sender.finQueued() || state == TcpState.CLOSED || state == TcpState.TIME_WAIT) {
+            throw new IllegalStateException("output is shut down");
+        }
+        int taken = sender.enqueue(data);
+        if (taken < data.readableBytes()) {
+            sender.writeBlocked = true;
+        }
+        return taken;
+    }
+
+    public int sendBufferFree() {
+        return sender.free();
+    }
+
+    /** Sends what is queued (Nagle applies unless {@link #noDelay(boolean)}). */
+    public void flush(long now) {
+        sender.output(now);
+        deliverEvents();
+    }
+
+    /** Half close: FIN after the queued data. */
+    public void shutdownOutput(long now) {
+        switch (state) {
+            case SYN_SENT -> terminate(null, false);
+            case SYN_RECEIVED, ESTABLISHED, CLOSE_WAIT -> {
+                if (!sender.finQueued()) {
+                    sender.queueFin();
+                    state = state == TcpState.CLOSE_WAIT ? TcpState.LAST_ACK : TcpState.FIN_WAIT_1;
+                    sender.output(now);
+                }
+            }
+            default -> { }
+        }
+        deliverEvents();
+    }
+
+    /**
+     * Full close. Unread received data turns it into an abort (RST, as Linux does); otherwise
+     * FIN after the queued data, and the connection lingers as an orphan until its end.
+     */
+    public void close(long now) {
+        if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT) {
+            return;
+        }
+        if (receiver.queued() > 0) {
+            abort(now);
+            return;
+        }
+        applicationClosed = true;
+        shutdownOutput(now);
+        if (state == TcpState.FIN_WAIT_2) {
+            stateDeadline = now + settings.finWait2Nanos();
+        }
+    }
+
+    /** Sends RST and drops everything. */
+    public void abort(long now) {
+        if (state != TcpState.CLOSED && state != TcpState.TIME_WAIT && state != TcpState.SYN_SENT) {
+            sender.sendReset(now);
+        }
+        terminate(null, false);
+        deliverEvents();
+    }
+
+    public boolean noDelay() {
+        return noDelay;
+    }
+
+    public void noDelay(boolean value) {
+        noDelay = value;
+    }
+
+    public boolean keepAlive() {
+        return keepAlive;
+    }
+
+    public void keepAlive(boolean value, long now) {
+        keepAlive = value;
+        keepAliveProbes = 0;
+        keepAliveDeadline = value && state != null && state.synchronized_() ? now + settings.keepIdleNanos() : NONE;
+    }
+
+    public int receiveBufferSize() {
+        return receiver.bufferSize;
+    }
+
+    /** Before connect it also chooses the window scale; later changes only move the window. */
+    public void receiveBufferSize(int bytes, long now) {
+        receiver.bufferSize = Math.max(1024, bytes);
+        if (state != null && state.synchronized_()) {
+            receiver.maybeSendWindowUpdate(now);
+        }
+    }
+
+    /** Same as {@link #receiveBufferSize(int, long)} at the engine's last known time. */
+    public void receiveBufferSize(int bytes) {
+        receiveBufferSize(bytes, engine.lastNow());
+    }
+
+    /** Bytes received in order and not yet read. */
+    public int receiveQueueBytes() {
+        return receiver.queued();
+    }
+
+    /** Bytes written and not yet acknowledged. */
+    public int sendQueueBytes() {
+        return sender.queued();
+    }
+
+    public int sendBufferSize() {
+        return sender.bufferSize;
+    }
+
+    public void sendBufferSize(int bytes) {
+        sender.bufferSize = Math.max(1024, bytes);
+    }
+
+    public TcpConnectionSnapshot snapshot(long now) {
+        RttEstimator rtt = sender.rtt;
+        return new TcpConnectionSnapshot(state, tuple.localIp(), tuple.localPort(), tuple.remoteIp(),
+                tuple.remotePort(), sender.queued(), receiver.queued(), sender.cc.cwnd(), sender.cc.ssthresh(),
+                rtt.srtt(), rtt.srtt() < 0 ? -1 : rtt.rttvar(), rtt.rto(), sender.retransmissions, sender.mss(),
+                windowScaling ? sendShift : -1, windowScaling ? receiveShift : -1, sack, timestamps,
+                settings.congestionControl().name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    @Override
+    public String toString() {
+        return tuple + " " + state;
+    }
+
+    // ---------------------------------------------------------------- opening
+
+    void openActive(long now) {
+        receiveShift = chooseShift();
+        state = TcpState.SYN_SENT;
+        sender.sendSyn(now, false);
+    }
+
+    /** A listener's SYN: SYN-RECEIVED, options negotiated, SYN-ACK sent. */
+    void openPassive(Tcp syn, long now) {
+        receiver.init(syn.seq());
+        negotiate(syn.options(), true);
+        sender.peerWindow(syn.window() , syn.seq(), syn.ack());
+        state = TcpState.SYN_RECEIVED;
+        tsRecent(syn);
+        sender.sendSyn(now, true);
+    }
+
+    /** A valid SYN cookie ACK: ESTABLISHED at once with only the cookie's MSS (no WS, SACK, TS). */
+    void openFromCookie(Tcp ack, int mss, long now) {
+        fromCookie = true;
+        receiver.init(ack.seq() - 1);
+        receiver.rcvAdv = receiver.rcvNxt + Math.min(65535, receiver.bufferSize); // what the cookie SYN-ACK offered
+        sender.cookieEstablished(mss);
+        sender.peerWindow(ack.window(), ack.seq(), ack.ack());
+        state = TcpState.SYN_RECEIVED;
+    }
+
+    int chooseShift() {
+        if (!settings.windowScaling()) {
+            return 0;
+        }
+        int shift = 0;
+        while (shift < 14 && (65535L << shift) < receiver.bufferSize) {
+            shift++;
+        }
+        return shift;
+    }
+
+    /** Applies the options of the peer's SYN (ours were offered per settings). */
+    void negotiate(TcpOptions peer, boolean passive) {
+        int peerMss = peer.mss() > 0 ? peer.mss() : SYN_MSS_DEFAULT;
+        windowScaling = settings.windowScaling() && peer.windowScale() >= 0;
+        if (windowScaling) {
+            sendShift = Math.min(14, peer.windowScale());
+            if (passive) {
+                receiveShift = chooseShift();
+            }
+        } else {
+            sendShift = 0;
+            receiveShift = 0;
+        }
+        timestamps = settings.timestamps() && peer.hasTimestamp();
+        sack = settings.sack() && peer.sackPermitted();
+        sender.peerMss(peerMss);
+    }
+
+    int tsNow(long now) {
+        return (int) (now / 1_000_000L) + tsOffset;
+    }
+
+    private void tsRecent(Tcp segment) {
+        if (timestamps && segment.options().hasTimestamp()) {
+            receiver.tsRecent = segment.options().tsVal();
+            receiver.tsRecentValid = true;
+        }
+    }
+
+    // ---------------------------------------------------------------- segment arrival (RFC 9293 3.10.7)
+
+    void segmentArrives(Tcp h, ByteBuf payload, long now) {
+        receiver.lastSegmentAt = now;
+        if (keepAlive && keepAliveDeadline != NONE) {
+            keepAliveProbes = 0;
+            keepAliveDeadline = now + settings.keepIdleNanos();
+        }
+        if (state == TcpState.SYN_SENT) {
+            synSent(h, now);
+            return;
+        }
+        if (state == TcpState.CLOSED) {
+            return;
+        }
+        TcpOptions o = h.options();
+        if (state == TcpState.SYN_RECEIVED && h.has(Tcp.SYN) && !h.has(Tcp.ACK) && h.seq() == receiver.irs) {
+            sender.retransmitSyn(now); // our SYN-ACK was lost
+            return;
+        }
+        // PAWS (RFC 7323 5.3)
+        if (timestamps && o.hasTimestamp() && !h.has(Tcp.RST) && receiver.tsRecentValid
+                && Seq.lt(o.tsVal(), receiver.tsRecent)) {
+            engine.count("tcp.paws-rejected");
+            sender.sendAck(now);
+            return;
+        }
+        int length = payload.readableBytes() + (h.has(Tcp.SYN) ? 1 : 0) + (h.has(Tcp.FIN) ? 1 : 0);
+        if (!receiver.acceptable(h.seq(), length)) {
+            if (!h.has(Tcp.RST)) {
+                engine.count("tcp.out-of-window");
+                if (state == TcpState.TIME_WAIT && h.has(Tcp.SYN)) {
+                    sender.challengeAck(now);
+                } else {
+                    sender.sendAck(now);
+                }
+            }
+            return;
+        }
+        if (h.has(Tcp.RST)) {
+            reset(h, now);
+            return;
+        }
+        if (timestamps && o.hasTimestamp() && Seq.le(h.seq(), receiver.lastAckSent)) {
+            receiver.tsRecent = o.tsVal();
+            receiver.tsRecentValid = true;
+        }
+        if (h.has(Tcp.SYN)) {
+            // RFC 5961 4.2: any SYN in a synchronized state gets a challenge ACK
+            sender.challengeAck(now);
+            return;
+        }
+        if (!h.has(Tcp.ACK)) {
+            return;
+        }
+        if (state == TcpState.SYN_RECEIVED) {
+            if (!Seq.gt(h.ack(), sender.sndUna) || Seq.gt(h.ack(), sender.sndNxt)) {
+                sender.sendReset(h.ack(), now);
+                return;
+            }
+            established(now);
+            sender.peerWindow(h.window() << sendShift, h.seq(), h.ack());
+        }
+        if (!sender.ackArrives(h, payload.readableBytes(), now)) {
+            return;
+        }
+        if (state == TcpState.CLOSED) {
+            return;
+        }
+        switch (state) {
+            case FIN_WAIT_1 -> {
+                if (sender.finAcked()) {
+                    state = TcpState.FIN_WAIT_2;
+                    if (applicationClosed) {
+                        stateDeadline = now + settings.finWait2Nanos();
+                    }
+                }
+            }
+            case CLOSING -> {
+                if (sender.finAcked()) {
+                    enterTimeWait(now);
+                }
+            }
+            case LAST_ACK -> {
+                if (sender.finAcked()) {
+                    terminate(null, false);
+                    return;
+                }
+            }
+            case TIME_WAIT -> {
+                if (h.has(Tcp.FIN)) {
+                    sender.sendAck(now);
+                    stateDeadline = now + 2 * settings.mslNanos();
+                }
+                return;
+            }
+            default -> { }
+        }
+        if (payload.isReadable() && state.canReceiveData()) {
+            if (applicationClosed && Seq.gt(h.seq() + payload.readableBytes(), receiver.rcvNxt)) {
+                // nobody will read it (Linux: data after close is answered with RST)
+                sender.sendReset(now);
+                terminate(null, false);
+                return;
+            }
+            receiver.data(h.seq(), payload, now);
+        }
+        if (h.has(Tcp.FIN)) {
+            receiver.fin(h.seq() + payload.readableBytes());
+        }
+        if (receiver.takeFinInOrder()) {
+            finArrived(now);
+        }
+        sender.output(now);
+        if (receiver.ackNow) {
+            sender.sendAck(now);
+        }
+    }
+
+    private void synSent(Tcp h, long now) {
+        boolean ackAcceptable = false;
+        if (h.has(Tcp.ACK)) {
+            if (Seq.le(h.ack(), sender.iss) || Seq.gt(h.ack(), sender.sndNxt)) {
+                if (!h.has(Tcp.RST)) {
+                    sender.sendBareReset(h.ack(), now);
+                }
+                return;
+            }
+            ackAcceptable = true;
+        }
+        if (h.has(Tcp.RST)) {
+            if (ackAcceptable) {
+                terminate(new ConnectException("Connection refused"), false);
+            }
+            return;
+        }
+        if (!h.has(Tcp.SYN)) {
+            return;
+        }
+        receiver.init(h.seq());
+        negotiate(h.options(), false);
+        tsRecent(h);
+        if (ackAcceptable) {
+            sender.synAcked(h, now);
+            sender.peerWindow(h.window(), h.seq(), h.ack()); // the SYN-ACK's window is never scaled
+            established(now);
+            receiver.ackNow = true;
+            sender.output(now);
+            if (receiver.ackNow) {
+                sender.sendAck(now);
+            }
+        } else {
+            // simultaneous open (RFC 9293 3.5, figure 8)
+            state = TcpState.SYN_RECEIVED;
+            sender.peerWindow(h.window(), h.seq(), h.ack());
+            sender.retransmitSyn(now);
+        }
+    }
+
+    private void established(long now) {
+        state = TcpState.ESTABLISHED;
+        if (sender.finQueued()) {
+            state = TcpState.FIN_WAIT_1;
+        }
+        if (keepAlive) {
+            keepAliveDeadline = now + settings.keepIdleNanos();
+        }
+        if (listener != null) {
+            TcpListener parent = listener;
+            listener = null;
+            parent.established(this);
+        } else {
+            eventConnected = true;
+        }
+    }
+
+    private void finArrived(long now) {
+        receiver.ackNow = true;
+        eventReadable = true;
+        switch (state) {
+            case SYN_RECEIVED, ESTABLISHED -> state = TcpState.CLOSE_WAIT;
+            case FIN_WAIT_1 -> {
+                if (sender.finAcked()) {
+                    enterTimeWait(now);
+                } else {
+                    state = TcpState.CLOSING;
+                }
+            }
+            case FIN_WAIT_2 -> enterTimeWait(now);
+            default -> { }
+        }
+    }
+
+    private void reset(Tcp h, long now) {
+        if (h.seq() != receiver.rcvNxt) {
+            // RFC 5961 3.2: in the window but not exact
+            sender.challengeAck(now);
+            return;
+        }
+        engine.count("tcp.reset-received");
+        switch (state) {
+            case SYN_RECEIVED -> terminate(active ? new ConnectException("Connection refused") : null, false);
+            case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT ->
+                    terminate(new TcpResetException("Connection reset by peer"), false);
+            case TIME_WAIT -> { } // RFC 1337: ignore, let 2MSL run out
+            default -> terminate(null, false);
+        }
+    }
+
+    void enterTimeWait(long now) {
+        state = TcpState.TIME_WAIT;
+        sender.stopTimers();
+        delayedAckDeadline = NONE;
+        keepAliveDeadline = NONE;
+        stateDeadline = now + 2 * settings.mslNanos();
+        sender.releaseBuffers();
+        receiver.releaseBuffersKeepingData();
+        signalClosed(null);
+    }
+
+    /**
+     * RFC 6191: a new SYN may reuse a TIME-WAIT tuple when its timestamp (or, without
+     * timestamps, its sequence number) is beyond what the old connection saw.
+     */
+    boolean acceptsNewSyn(Tcp syn) {
+        if (timestamps && syn.options().hasTimestamp() && receiver.tsRecentValid) {
+            return Seq.gt(syn.options().tsVal(), receiver.tsRecent);
+        }
+        return Seq.gt(syn.seq(), receiver.rcvNxt);
+    }
+
+    /** Leaves the table; {@code cause} is reported unless the application asked for it. */
+    void terminate(Throwable cause, boolean silent) {
+        if (state == TcpState.CLOSED) {
+            return;
+        }
+        boolean wasEmbryonic = listener != null;
+        state = TcpState.CLOSED;
+        sender.stopTimers();
+        sender.releaseBuffers();
+        delayedAckDeadline = NONE;
+        keepAliveDeadline = NONE;
+        stateDeadline = NONE;
+        receiver.releaseBuffersKeepingData();
+        if (wasEmbryonic) {
+            listener.embryoGone();
+            listener = null;
+        }
+        engine.remove(this);
+        if (!silent) {
+            signalClosed(cause);
+        }
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    long nextDeadline() {
+        return Math.min(Math.min(retransmitDeadline, delayedAckDeadline), Math.min(keepAliveDeadline, stateDeadline));
+    }
+
+    void onTimers(long now) {
+        if (stateDeadline <= now) {
+            stateDeadline = NONE;
+            if (state == TcpState.TIME_WAIT || state == TcpState.FIN_WAIT_2) {
+                terminate(null, false);
+                return;
+            }
+        }
+        if (delayedAckDeadline <= now) {
+            delayedAckDeadline = NONE;
+            sender.sendAck(now);
+        }
+        if (retransmitDeadline <= now) {
+            retransmitDeadline = NONE;
+            if (persisting) {
+                sender.persistProbe(now);
+            } else {
+                sender.retransmitTimeout(now);
+            }
+        }
+        if (state != TcpState.CLOSED && keepAliveDeadline <= now) {
+            keepAliveExpired(now);
+        }
+    }
+
+    private void keepAliveExpired(long now) {
+        if (!keepAlive || !state.synchronized_() || state == TcpState.TIME_WAIT) {
+            keepAliveDeadline = NONE;
+            return;
+        }
+        if (sender.hasOutstanding()) {
+            // the retransmission timer watches the peer already
+            keepAliveDeadline = now + settings.keepIntervalNanos();
+            return;
+        }
+        if (keepAliveProbes >= settings.keepCount()) {
+            terminate(new TimeoutException("keep-alive: peer does not answer"), false);
+            return;
+        }
+        keepAliveProbes++;
+        sender.sendProbe(now);
+        keepAliveDeadline = now + settings.keepIntervalNanos();
+    }
+
+    // ---------------------------------------------------------------- events
+
+    void signalReadable() {
+        eventReadable = true;
+    }
+
+    void signalWritable() {
+        eventWritable = true;
+    }
+
+    void signalClosed(Throwable cause) {
+        if (!eventClosed && !closedDelivered) {
+            eventClosed = true;
+            closeCause = cause;
+        }
+    }
+
+    /** Calls the handler for what happened; reentrant calls from the handler are safe. */
+    void deliverEvents() {
+        ConnectionHandler h = handler;
+        if (h == null || closedDelivered) {
+            return;
+        }
+        if (eventConnected) {
+            eventConnected = false;
+            h.connected();
+        }
+        if (eventReadable) {
+            eventReadable = false;
+            h.readable();
+        }
+        if (eventWritable) {
+            eventWritable = false;
+            h.writable();
+        }
+        if (eventClosed && !closedDelivered) {
+            eventClosed = false;
+            closedDelivered = true;
+            h.closed(closeCause);
+        }
+    }
+
+    List<int[]> receivedBlocks() {
+        return receiver.sackBlocks();
+    }
+}

@@ -1,0 +1,139 @@
+package io.multistack.stack.tcp;
+
+import io.multistack.wire.Tcp;
+import io.multistack.wire.TcpOptions;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * A passive open (LISTEN). Up to {@code backlog} handshakes are kept as SYN-RECEIVED
+ * connections; beyond that SYNs are answered statelessly with {@link SynCookies}.
+ * Established connections are handed to the {@link AcceptHandler} at once (the transport
+ * owns the accept queue).
+ */
+public final class TcpListener {
+    private final TcpEngine engine;
+    private final int localIp;
+    private final int port;
+    private final int backlog;
+    private final AcceptHandler handler;
+    private int embryonic;
+    private boolean open = true;
+    private long cookiesSent;
+    private long cookiesAccepted;
+
+    TcpListener(TcpEngine engine, int localIp, int port, int backlog, AcceptHandler handler) {
+        this.engine = engine;
+        this.localIp = localIp;
+        this.port = port;
+        this.backlog = Math.max(1, backlog);
+        this.handler = handler;
+    }
+
+    public int localIp() {
+        return localIp;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public boolean isOpen() {
+        return open;
+    }
+
+    /** Handshakes in SYN-RECEIVED. */
+    public int pending() {
+        return embryonic;
+    }
+
+    public long cookiesSent() {
+        return cookiesSent;
+    }
+
+    public long cookiesAccepted() {
+        return cookiesAccepted;
+    }
+
+    /** Stops listening; handshakes in progress are reset, accepted connections stay. */
+    public void close(long now) {
+        if (open) {
+            open = false;
+            engine.unlisten(this, now);
+        }
+    }
+
+    /** LISTEN state processing (RFC 9293 3.10.7.2). */
+    void segmentArrives(int sourceIp, int destinationIp, Tcp h, ByteBuf payload, long now) {
+        FourTuple tuple = new FourTuple(destinationIp, h.destinationPort(), sourceIp, h.sourcePort());
+        if (h.has(Tcp.RST)) {
+            return;
+        }
+        if (h.has(Tcp.ACK)) {
+            if (!h.has(Tcp.SYN) && acceptCookie(tuple, h, payload, now)) {
+                return;
+            }
+            engine.sendReset(tuple, h.ack(), 0, Tcp.RST, now);
+            return;
+        }
+        if (!h.has(Tcp.SYN)) {
+            return;
+        }
+        if (embryonic >= backlog) {
+            sendCookie(tuple, h, now);
+            return;
+        }
+        int isn = engine.isn().isn(tuple.localIp(), tuple.localPort(), tuple.remoteIp(), tuple.remotePort(), now);
+        TcpConnection c = new TcpConnection(engine, tuple, false, isn, now);
+        c.listener = this;
+        embryonic++;
+        engine.add(c);
+        c.openPassive(h, now);
+    }
+
+    private void sendCookie(FourTuple tuple, Tcp syn, long now) {
+        int peerMss = syn.options().mss() > 0 ? syn.options().mss() : TcpConnection.SYN_MSS_DEFAULT;
+        int mss = Math.min(peerMss, engine.output().mtu() - 40);
+        int cookie = engine.cookies().make(tuple, syn.seq(), mss, now);
+        cookiesSent++;
+        engine.count("tcp.syn-cookie-sent");
+        int window = Math.min(65535, engine.settings().receiveBuffer());
+        Tcp synAck = new Tcp(tuple.localPort(), tuple.remotePort(), cookie, syn.seq() + 1, Tcp.SYN | Tcp.ACK,
+                window, 0, TcpOptions.NONE.withMss(engine.output().mtu() - 40));
+        engine.sendHeader(tuple, synAck, now);
+    }
+
+    private boolean acceptCookie(FourTuple tuple, Tcp h, ByteBuf payload, long now) {
+        if (embryonic < backlog && cookiesSent == 0) {
+            return false;
+        }
+        int mss = engine.cookies().check(tuple, h.seq() - 1, h.ack() - 1, now);
+        if (mss < 0) {
+            engine.count("tcp.syn-cookie-invalid");
+            return false;
+        }
+        cookiesAccepted++;
+        engine.count("tcp.syn-cookie-accepted");
+        TcpConnection c = new TcpConnection(engine, tuple, false, h.ack() - 1, now);
+        c.listener = this;
+        embryonic++;
+        engine.add(c);
+        c.openFromCookie(h, mss, now);
+        c.segmentArrives(h, payload, now);
+        c.deliverEvents();
+        return true;
+    }
+
+    /** A child reached ESTABLISHED: hand it over. */
+    void established(TcpConnection c) {
+        embryonic--;
+        if (!open) {
+            c.abort(engine.lastNow());
+            return;
+        }
+        handler.accepted(c);
+    }
+
+    void embryoGone() {
+        embryonic--;
+    }
+}

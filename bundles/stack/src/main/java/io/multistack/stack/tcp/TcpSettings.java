@@ -1,0 +1,91 @@
+package io.multistack.stack.tcp;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tunables of one tenant's TCP. Defaults follow Linux where it matters to peers
+ * (initial window 10, min RTO 200 ms, delayed ACK 40 ms, CUBIC).
+ */
+public record TcpSettings(
+        int receiveBuffer,
+        int sendBuffer,
+        long memoryBudgetBytes,
+        CongestionAlgorithm congestionControl,
+        boolean windowScaling,
+        boolean timestamps,
+        boolean sack,
+        long initialRtoNanos,
+        long minRtoNanos,
+        long maxRtoNanos,
+        long delayedAckNanos,
+        long mslNanos,
+        long finWait2Nanos,
+        long keepIdleNanos,
+        long keepIntervalNanos,
+        int keepCount,
+        int synRetries,
+        int maxRetransmissions,
+        int maxOutOfOrderSegments,
+        int challengeAcksPerSecond,
+        int initialWindowSegments) {
+
+    public enum CongestionAlgorithm { CUBIC, NEWRENO }
+
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long S = TimeUnit.SECONDS.toNanos(1);
+
+    public static TcpSettings defaults() {
+        return new TcpSettings(256 * 1024, 256 * 1024, 64L << 20, CongestionAlgorithm.CUBIC, true, true, true,
+                1 * S, 200 * MS, 60 * S, 40 * MS, 30 * S, 60 * S, 7200 * S, 75 * S, 9, 6, 15, 512, 1000, 10);
+    }
+
+    public TcpSettings withBuffers(int receive, int send) {
+        return new TcpSettings(receive, send, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack,
+                initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos,
+                keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments,
+                challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    public TcpSettings withMemoryBudget(long bytes) {
+        return new TcpSettings(receiveBuffer, sendBuffer, bytes, congestionControl, windowScaling, timestamps, sack,
+                initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos,
+                keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments,
+                challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    public TcpSettings withCongestionControl(CongestionAlgorithm algorithm) {
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, algorithm, windowScaling, timestamps, sack,
+                initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos,
+                keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments,
+                challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    /** Which options we offer in our SYN / accept in a peer's SYN. */
+    public TcpSettings withOptions(boolean windowScaling, boolean timestamps, boolean sack) {
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling,
+                timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos,
+                keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments,
+                challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    public TcpSettings withKeepAlive(long idleNanos, long intervalNanos, int count) {
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling,
+                timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos,
+                idleNanos, intervalNanos, count, synRetries, maxRetransmissions, maxOutOfOrderSegments,
+                challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    public TcpSettings withMsl(long nanos) {
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling,
+                timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, nanos, finWait2Nanos,
+                keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments,
+                challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    public TcpSettings withRetries(int syn, int data) {
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling,
+                timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos,
+                keepIdleNanos, keepIntervalNanos, keepCount, syn, data, maxOutOfOrderSegments, challengeAcksPerSecond,
+                initialWindowSegments);
+    }
+}
