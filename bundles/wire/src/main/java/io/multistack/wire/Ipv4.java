@@ -67,6 +67,9 @@ public record Ipv4(
 
     /** Writes a 20-byte header (options are never emitted) with its checksum filled in. */
     public void emit(ByteBuf out) {
+        if (headerLength != MIN_HEADER_LENGTH) {
+            throw new IllegalStateException("cannot emit IPv4 options (header length " + headerLength + ")");
+        }
         int at = out.writerIndex();
         out.writeByte(0x45).writeByte(dscpEcn).writeShort(totalLength).writeShort(identification)
                 .writeShort(flagsFragment).writeByte(ttl).writeByte(protocol).writeShort(0)

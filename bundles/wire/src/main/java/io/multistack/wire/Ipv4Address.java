@@ -45,7 +45,9 @@ public final class Ipv4Address {
         }
         int value = 0;
         for (String part : parts) {
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')
+                    || (part.length() > 1 && part.charAt(0) == '0')) {
+                // leading zeros are refused: inet_aton would read "010" as octal 8
                 throw new IllegalArgumentException("'" + text + "' is not an IPv4 address");
             }
             int octet = Integer.parseInt(part);
