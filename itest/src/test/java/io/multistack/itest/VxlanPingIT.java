@@ -38,7 +38,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
  * The whole path inside one framework: a site host (this test, on 127.0.0.1:4789) sends
  * Ethernet frames through a VXLAN tunnel to the appliance's endpoint; the access table maps
  * (127.0.0.1, VNI 100) to VLAN 600; the demux hands them to tenant A, whose stack answers
- * ARP and ICMP echo back along the same way.
+ * ARP and ICMP echo back along the same way. Tenant B (VLAN 601, VNI 101) has the same address.
  */
 @RunWith(PaxExamWithSiteHost.class)
 @ExamReactorStrategy(PerMethod.class)
@@ -49,6 +49,7 @@ public class VxlanPingIT {
     private static final String HOST_MAC = "02:00:00:00:00:10";
     private static final String HOST_IP = "192.168.1.10";
     private static final int VNI = 100;
+    private static final int VNI_B = 101;
 
     @Inject
     private BundleContext context;
@@ -63,6 +64,7 @@ public class VxlanPingIT {
     private CommandProcessor commandProcessor;
 
     private SiteHost host;
+    private int port;
 
     @Configuration
     public Option[] config() {
@@ -72,18 +74,19 @@ public class VxlanPingIT {
     @Before
     public void tenantABehindATunnelFromLoopback() throws Exception {
         Configurations configurations = new Configurations(configurationAdmin);
-        int port = FreePort.udp();
+        port = FreePort.udp();
         configurations.put(VXLAN_ENDPOINT, endpoint("127.0.0.1:" + port));
         configurations.put(TENANT, "A", tenant(600, TENANT_IP + "/24"));
-        configurations.put(TENANT, "B", tenant(601, TENANT_IP + "/24")); // same address, no tunnel
+        configurations.put(TENANT, "B", tenant(601, TENANT_IP + "/24")); // the same address as A
         configurations.put(TUNNEL, "siteA", tunnel("127.0.0.1", VNI, 600));
+        configurations.put(TUNNEL, "siteB", tunnel("127.0.0.1", VNI_B, 601)); // same remote, other VNI
 
         AccessTable table = Services.await(context, AccessTable.class, APPLIED);
         TenantStacks stacks = new TenantStacks(context);
         Eventually.within(APPLIED, () -> {
             assertThat(table.listenAddress()).isEqualTo("127.0.0.1:" + port);
             assertThat(table.tunnels()).extracting(TunnelRow::remote, TunnelRow::vni, TunnelRow::vlan)
-                    .containsExactly(tuple("127.0.0.1", VNI, 600));
+                    .containsExactlyInAnyOrder(tuple("127.0.0.1", VNI, 600), tuple("127.0.0.1", VNI_B, 601));
             assertThat(stacks.names()).containsExactly("A", "B");
             assertThat(lowerMapping.rows()).extracting(VlanRow::vlan, VlanRow::tenant)
                     .containsExactly(tuple(600, "A"), tuple(601, "B"));
@@ -110,6 +113,17 @@ public class VxlanPingIT {
         assertThat(arp.senderIp()).isEqualTo(Packets.ipv4(TENANT_IP));
         assertThat(Packets.mac(arp.targetMac())).isEqualTo(HOST_MAC);
         assertThat(arp.targetIp()).isEqualTo(Packets.ipv4(HOST_IP));
+    }
+
+    @Test
+    public void identicalHostsAtTwoSitesAreEachAnsweredByTheirOwnTenant() throws Exception {
+        assertThat(Packets.mac(resolveTenantMac().source())).as("MAC answering site A").isEqualTo(TENANT_MAC);
+
+        host.close();
+        // Site B: the same host MAC and address, behind VNI 101.
+        host = SiteHost.bind(port, VNI_B, HOST_MAC, HOST_IP);
+
+        assertThat(Packets.mac(resolveTenantMac().source())).as("MAC answering site B").isEqualTo("02:6d:73:00:02:59");
     }
 
     @Test
@@ -163,13 +177,26 @@ public class VxlanPingIT {
 
         AccessTable table = Services.await(context, AccessTable.class, APPLIED);
         Eventually.within(Duration.ofSeconds(1), () -> {
-            TunnelRow tunnel = table.tunnels().get(0);
-            assertThat(tunnel.packetsIn()).as("tunnel packets in").isPositive();
-            assertThat(tunnel.packetsOut()).as("tunnel packets out").isPositive();
-            VlanRow vlan = lowerMapping.rows().get(0); // VLAN 600, the first in VLAN order
-            assertThat(vlan.framesIn()).as("VLAN 600 frames in").isPositive();
-            assertThat(vlan.framesOut()).as("VLAN 600 frames out").isPositive();
+            TunnelRow siteA = tunnelRow(table, "siteA");
+            assertThat(siteA.packetsIn()).as("siteA packets in").isPositive();
+            assertThat(siteA.packetsOut()).as("siteA packets out").isPositive();
+            VlanRow vlan600 = vlanRow(600);
+            assertThat(vlan600.framesIn()).as("VLAN 600 frames in").isPositive();
+            assertThat(vlan600.framesOut()).as("VLAN 600 frames out").isPositive();
         });
+        // Nothing came from site B, so nothing reached tenant B.
+        assertThat(tunnelRow(table, "siteB").packetsIn()).as("siteB packets in").isZero();
+        assertThat(vlanRow(601).framesIn()).as("VLAN 601 frames in").isZero();
+    }
+
+    private static TunnelRow tunnelRow(AccessTable table, String name) {
+        return table.tunnels().stream().filter(row -> row.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no tunnel row " + name + " in " + table.tunnels()));
+    }
+
+    private VlanRow vlanRow(int vlan) {
+        return lowerMapping.rows().stream().filter(row -> row.vlan() == vlan).findFirst()
+                .orElseThrow(() -> new AssertionError("no row for VLAN " + vlan + " in " + lowerMapping.rows()));
     }
 
     /**
