@@ -475,6 +475,24 @@ class StackCoreTest {
         }
 
         @Test
+        void theNeighbourTableIsBounded() {
+            StackKit kit = use(StackKit.up());
+            int first = Frames.ip("10.0.0.0");
+            kit.reconfigure(StackKit.settings("10.255.255.254", 8, null));
+            kit.expectArp(BROADCAST_MAC);
+            for (int i = 1; i <= ArpCache.MAX_ENTRIES + 1; i++) {
+                long mac = 0x52_54_00_00_00_00L + i;
+                kit.advance(millis(1));
+                kit.receive(Frames.ethernet(BROADCAST_MAC, mac, ETHERTYPE_ARP,
+                        Frames.arp(ARP_REQUEST, mac, first + i, 0, kit.ourIp)));
+                kit.device.releaseAll();
+            }
+            assertThat(kit.core.arpTable(kit.now)).hasSize(ArpCache.MAX_ENTRIES)
+                    .extracting(ArpEntry::address).doesNotContain(StackKit.inet("10.0.0.1"))
+                    .contains(StackKit.inet("10.0.0.2"), StackKit.inet("10.0.4.1"));
+        }
+
+        @Test
         void timersWorkAcrossNanoTimeOverflow() {
             StackKit kit = use(StackKit.up(StackKit.settings("192.168.1.1", 24, null), Long.MAX_VALUE - 1_500_000_000L));
             kit.hostResolvesUs();
@@ -577,6 +595,22 @@ class StackCoreTest {
                     Frames.icmpEcho(ICMP_ECHO_REPLY, request.identifier(), request.sequence(), request.data()))));
 
             assertThat(rtt).isCompletedWithValue(Duration.ofMillis(3));
+        }
+
+        @Test
+        void outstandingPingsAreBoundedOldestFailsFirst() {
+            StackKit kit = use(StackKit.up());
+            kit.hostResolvesUs();
+            java.util.List<CompletableFuture<Duration>> pings = new java.util.ArrayList<>();
+            for (int i = 0; i <= EchoRequests.MAX_OUTSTANDING; i++) {
+                CompletableFuture<Duration> rtt = new CompletableFuture<>();
+                pings.add(rtt);
+                kit.core.ping(HOST_IP, kit.now + i, seconds(10).toNanos(), rtt);
+            }
+            kit.device.releaseAll();
+
+            assertThat(pings.get(0)).isCompletedExceptionally();
+            assertThat(pings.subList(1, pings.size())).allSatisfy(rtt -> assertThat(rtt).isNotDone());
         }
 
         @Test
