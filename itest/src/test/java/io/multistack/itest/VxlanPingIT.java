@@ -21,6 +21,10 @@ import io.multistack.itest.Packets.Ipv4;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
 import org.junit.After;
@@ -169,6 +173,38 @@ public class VxlanPingIT {
         });
         String tenantB = shell.run("net:arp B");
         assertThat(linesWithWords(tenantB, HOST_IP)).as("net:arp B:%n%s", tenantB).isEmpty();
+    }
+
+    @Test
+    public void netPingFromTenantAIsAnsweredByTheSiteHost() throws Exception {
+        Shell shell = new Shell(commandProcessor);
+        ExecutorService operator = Executors.newSingleThreadExecutor();
+        try {
+            Future<String> ping = operator.submit(() -> shell.run("net:ping A " + HOST_IP + " 1"));
+
+            // The host answers the stack's ARP request by itself while waiting for the echo request.
+            Ethernet frame = host.receive(Duration.ofSeconds(3), VxlanPingIT::isIcmp)
+                    .orElseThrow(() -> new AssertionError("no echo request within 3 s; other frames: "
+                            + host.otherFrames()));
+            assertThat(Packets.mac(frame.source())).isEqualTo(TENANT_MAC);
+            Ipv4 ip = Ipv4.parse(frame.payload());
+            assertThat(ip.headerChecksumValid()).as("IPv4 header checksum is valid").isTrue();
+            assertThat(ip.source()).isEqualTo(Packets.ipv4(TENANT_IP));
+            assertThat(ip.destination()).isEqualTo(host.ip());
+            IcmpEcho request = IcmpEcho.parse(ip.payload());
+            assertThat(request.checksumValid()).as("ICMP checksum is valid").isTrue();
+            assertThat(request.type()).as("ICMP type (8 = echo request)").isEqualTo(IcmpEcho.REQUEST);
+
+            IcmpEcho reply = new IcmpEcho(IcmpEcho.REPLY, 0, request.identifier(), request.sequence(),
+                    request.data(), true);
+            host.send(new Ethernet(frame.source(), host.mac(), Packets.ETHERTYPE_IPV4,
+                    Ipv4.of(1, Packets.PROTOCOL_ICMP, host.ip(), ip.source(), reply.bytes()).bytes()));
+
+            String output = ping.get(5, TimeUnit.SECONDS);
+            assertThat(output).as("net:ping output").contains("1 transmitted, 1 received");
+        } finally {
+            operator.shutdownNow();
+        }
     }
 
     @Test
