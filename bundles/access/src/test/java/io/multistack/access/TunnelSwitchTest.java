@@ -263,4 +263,36 @@ class TunnelSwitchTest {
             assertThat(toSites).hasSize(2);
         }
     }
+
+    /** The production underlay writes asynchronously: every copy must stay intact until it is released. */
+    @Nested
+    class UnderlayThatHoldsPackets {
+        private final List<ByteBuf> held = new ArrayList<>();
+        private final List<InetSocketAddress> heldTo = new ArrayList<>();
+        private final TunnelSwitch holding = new TunnelSwitch(table, new RecordingTrunk(), (packet, to) -> {
+            held.add(packet);
+            heldTo.add(to);
+        });
+
+        @Test
+        void floodedCopiesKeepTheirOwnVniUntilReleased() {
+            table.put(new Tunnel("S1", SITE_A, 100, 700));
+            table.put(new Tunnel("S2", SITE_B, 200, 700));
+            table.put(new Tunnel("S3", SITE_C, 300, 700));
+            byte[] inner = ethernet(BROADCAST, TENANT_MAC, 28);
+            ByteBuf frame = buffer(tagged(inner, 700), 64);
+            holding.receive(frame);
+
+            assertThat(held).hasSize(3);
+            List<Integer> vnis = new ArrayList<>();
+            for (ByteBuf packet : held) {
+                byte[] bytes = consume(packet);
+                vnis.add(vniOf(bytes));
+                assertThat(innerOf(bytes)).isEqualTo(inner);
+            }
+            assertThat(vnis).containsExactlyInAnyOrder(100, 200, 300);
+            assertThat(heldTo).hasSize(3);
+            assertThat(frame.refCnt()).as("all copies released").isZero();
+        }
+    }
 }
