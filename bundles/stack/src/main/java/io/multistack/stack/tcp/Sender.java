@@ -38,6 +38,7 @@ final class Sender {
     private int rttSeq;
     private long rttStart = -1;
     private int retries;
+    private int smallSentEnd; // end of the last sub-MSS segment (Minshall's Nagle)
     long retransmissions;
     // loss recovery
     boolean inRecovery;
@@ -52,6 +53,7 @@ final class Sender {
         this.sndNxt = iss;
         this.sndMax = iss;
         this.recoveryPoint = iss;
+        this.smallSentEnd = iss;
         this.bufferSize = c.settings.sendBuffer();
         TcpSettings s = c.settings;
         this.rtt = new RttEstimator(s.initialRtoNanos(), s.minRtoNanos(), s.maxRtoNanos());
@@ -369,7 +371,6 @@ final class Sender {
         highRxt = sndUna;
         sndNxt = sndUna; // go back N
         rttStart = -1;
-        retransmissions++;
         c.engine.count("tcp.rto");
         output(now);
         if (c.retransmitDeadline == TcpConnection.NONE && hasOutstanding()) {
@@ -433,15 +434,20 @@ final class Sender {
                 return false;
             }
             boolean fresh = sndNxt == sndMax;
-            if (length < limit && fresh) {
+            if (length < limit && fresh && hasOutstanding()) {
                 if (length < unsent) {
                     // window-limited runt: sender SWS avoidance (RFC 9293 3.8.6.2.1)
                     if (length < maxSndWnd / 2) {
                         return false;
                     }
-                } else if (!c.noDelay && hasOutstanding() && !finQueued) {
-                    return false; // Nagle (RFC 896): a small segment waits for the outstanding ACK
+                } else if (!c.noDelay && !finQueued && Seq.gt(smallSentEnd, sndUna)) {
+                    // Nagle with Minshall's refinement (as Linux): a small segment waits while an
+                    // earlier small segment is unacknowledged
+                    return false;
                 }
+            }
+            if (length < limit && fresh) {
+                smallSentEnd = sndNxt + length;
             }
             if (fresh && rttStart < 0 && !c.timestamps) {
                 rttSeq = sndNxt;
@@ -454,6 +460,9 @@ final class Sender {
             return true;
         }
         if (unsent == 0 && finQueued && !finAcked) {
+            if (Seq.lt(sndNxt, sndMax)) {
+                retransmissions++;
+            }
             sendData(sndNxt, 0, now); // the FIN on its own
         }
         return false;

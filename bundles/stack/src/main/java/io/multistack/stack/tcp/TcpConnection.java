@@ -350,6 +350,14 @@ public final class TcpConnection {
             sender.retransmitSyn(now); // our SYN-ACK was lost
             return;
         }
+        if (state == TcpState.SYN_RECEIVED && active && h.has(Tcp.SYN) && h.has(Tcp.ACK)
+                && h.seq() + 1 == receiver.rcvNxt && h.ack() == sender.sndNxt) {
+            // simultaneous open: the peer's SYN-ACK acknowledges our SYN (as Linux accepts it)
+            established(now);
+            sender.ackArrives(h, 0, now);
+            sender.peerWindow(h.window(), h.seq(), h.ack()); // a SYN's window is never scaled
+            return;
+        }
         // PAWS (RFC 7323 5.3)
         if (timestamps && o.hasTimestamp() && !h.has(Tcp.RST) && receiver.tsRecentValid
                 && Seq.lt(o.tsVal(), receiver.tsRecent)) {
@@ -363,6 +371,9 @@ public final class TcpConnection {
                 engine.count("tcp.out-of-window");
                 if (state == TcpState.TIME_WAIT && h.has(Tcp.SYN)) {
                     sender.challengeAck(now);
+                } else if (state == TcpState.TIME_WAIT && h.has(Tcp.FIN)) {
+                    sender.sendAck(now); // our last ACK was lost: ACK again, restart 2MSL
+                    stateDeadline = now + 2 * settings.mslNanos();
                 } else {
                     sender.sendAck(now);
                 }
