@@ -1,0 +1,269 @@
+package io.multistack.stack.tcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.multistack.wire.Ipv4Address;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Two engines wired back to back through a seeded lossy link (drop, duplicate, reorder, a
+ * 100 Mbit/s bottleneck with a drop-tail queue), in virtual time: bulk transfers must arrive
+ * byte-exact and both sides must close cleanly.
+ */
+class BackToBackTest {
+    static final int CLIENT_IP = Ipv4Address.parse("192.168.1.10");
+    static final int SERVER_IP = Ipv4Address.parse("192.168.1.1");
+    static final long MS = 1_000_000L;
+
+    static byte pattern(long i) {
+        return (byte) ((i * 2654435761L) >>> 13);
+    }
+
+    @ParameterizedTest(name = "{0} bytes, loss {1}, dup {2}, reorder {3}, sack {4}, ts {5}, {6}, slow reader {7}")
+    @CsvSource({
+        "4194304, 0.00, 0.00, 0.00, true,  true,  CUBIC,   false",
+        "4194304, 0.01, 0.01, 0.02, true,  true,  CUBIC,   false",
+        "4194304, 0.05, 0.01, 0.05, true,  true,  CUBIC,   false",
+        "4194304, 0.01, 0.01, 0.02, false, false, NEWRENO, false",
+        "4194304, 0.05, 0.02, 0.05, false, true,  NEWRENO, false",
+        "3145728, 0.05, 0.02, 0.05, true,  false, NEWRENO, false",
+        "2097152, 0.01, 0.00, 0.02, true,  true,  CUBIC,   true",
+        "2097152, 0.05, 0.02, 0.05, false, false, CUBIC,   true",
+    })
+    void bulkTransferIsByteExact(int size, double loss, double duplicate, double reorder, boolean sack,
+            boolean timestamps, TcpSettings.CongestionAlgorithm cc, boolean slowReader) {
+        TcpSettings settings = TcpSettings.defaults().withOptions(true, timestamps, sack).withCongestionControl(cc);
+        World w = new World(new SplittableRandom(size ^ Double.hashCode(loss) ^ (sack ? 1 : 2)), loss, duplicate,
+                reorder, settings);
+        w.slowReader = slowReader;
+        w.start(size);
+        w.run(3_600_000 * MS);
+        System.out.printf("b2b %d loss %.2f sack %s ts %s %s slow %s: done at %.3f s, client drops %s, server drops %s, rtx %d%n",
+                size, loss, sack, timestamps, cc, slowReader, w.finishedAt / 1e9, w.client.drops(), w.server.drops(),
+                w.retransmissions);
+        if (loss > 0) {
+            assertThat(w.retransmissions).as("losses were repaired by retransmission").isPositive();
+        }
+        assertThat(w.received).as("bytes received").isEqualTo(size);
+        assertThat(w.mismatches).as("corrupted bytes").isZero();
+        assertThat(w.serverSawFin).isTrue();
+        assertThat(w.clientClosed).as("client closed").isTrue();
+        assertThat(w.serverClosed).as("server closed").isTrue();
+        assertThat(w.client.memoryInUse()).isZero();
+        assertThat(w.server.memoryInUse()).isZero();
+    }
+
+    /** The two engines, the link and the applications. */
+    static final class World {
+        final SplittableRandom random;
+        final double loss;
+        final double duplicate;
+        final double reorder;
+        final PriorityQueue<Packet> inFlight = new PriorityQueue<>();
+        final TcpEngine client;
+        final TcpEngine server;
+        final Direction toServer = new Direction();
+        final Direction toClient = new Direction();
+        long now;
+        long order;
+        int size;
+        long written;
+        long received;
+        long mismatches;
+        boolean serverSawFin;
+        boolean clientClosed;
+        boolean serverClosed;
+        boolean slowReader;
+        long nextRead;
+        long finishedAt;
+        long retransmissions;
+        TcpConnection clientConnection;
+        TcpConnection serverConnection;
+
+        World(SplittableRandom random, double loss, double duplicate, double reorder, TcpSettings settings) {
+            this.random = random;
+            this.loss = loss;
+            this.duplicate = duplicate;
+            this.reorder = reorder;
+            this.client = new TcpEngine(settings, new Side(CLIENT_IP, toServer), new IsnGenerator(random.split()),
+                    ByteBufAllocator.DEFAULT);
+            this.server = new TcpEngine(settings, new Side(SERVER_IP, toClient), new IsnGenerator(random.split()),
+                    ByteBufAllocator.DEFAULT);
+        }
+
+        void start(int bytes) {
+            this.size = bytes;
+            server.listen(SERVER_IP, 5001, 16, c -> {
+                serverConnection = c;
+                c.handler(new ConnectionHandler() {
+                    @Override
+                    public void readable() {
+                        if (!slowReader) {
+                            drain(Integer.MAX_VALUE);
+                        }
+                    }
+
+                    @Override
+                    public void closed(Throwable cause) {
+                        assertThat(cause).isNull();
+                        serverClosed = true;
+                    }
+                });
+            });
+            clientConnection = client.connect(CLIENT_IP, 0, SERVER_IP, 5001, new ConnectionHandler() {
+                @Override
+                public void connected() {
+                    fill();
+                }
+
+                @Override
+                public void writable() {
+                    fill();
+                }
+
+                @Override
+                public void closed(Throwable cause) {
+                    assertThat(cause).isNull();
+                    clientClosed = true;
+                }
+            }, now);
+        }
+
+        void fill() {
+            while (written < size) {
+                int chunk = (int) Math.min(64 * 1024, size - written);
+                ByteBuf b = Unpooled.buffer(chunk);
+                for (int i = 0; i < chunk; i++) {
+                    b.writeByte(pattern(written + i));
+                }
+                int taken = clientConnection.write(b, now);
+                b.release();
+                written += taken;
+                if (taken < chunk) {
+                    break;
+                }
+            }
+            clientConnection.flush(now);
+            if (written == size && !clientConnection.isOutputShutdown()) {
+                clientConnection.shutdownOutput(now);
+            }
+        }
+
+        void drain(int max) {
+            int left = max;
+            ByteBuf b;
+            while (left > 0 && (b = serverConnection.read(Math.min(left, 1 << 20))) != null) {
+                left -= b.readableBytes();
+                while (b.isReadable()) {
+                    if (b.readByte() != pattern(received)) {
+                        mismatches++;
+                    }
+                    received++;
+                }
+                b.release();
+            }
+            if (serverConnection.isInputShutdown() && !serverSawFin) {
+                serverSawFin = true;
+                finishedAt = now;
+                retransmissions = clientConnection.snapshot(now).retransmissions();
+                serverConnection.close(now);
+            }
+        }
+
+        void run(long until) {
+            for (int steps = 0; steps < 5_000_000; steps++) {
+                long next = Math.min(client.nextDeadline(), server.nextDeadline());
+                if (!inFlight.isEmpty()) {
+                    next = Math.min(next, inFlight.peek().at);
+                }
+                if (slowReader && serverConnection != null && !serverSawFin) {
+                    next = Math.min(next, nextRead);
+                }
+                if (next == Long.MAX_VALUE || next > until) {
+                    return;
+                }
+                now = Math.max(now, next);
+                while (!inFlight.isEmpty() && inFlight.peek().at <= now) {
+                    Packet p = inFlight.poll();
+                    (p.toServer ? server : client).receive(p.source, p.destination, p.segment, now);
+                }
+                client.tick(now);
+                server.tick(now);
+                if (slowReader && serverConnection != null && nextRead <= now) {
+                    drain(32 * 1024); // 32 KiB per 10 ms: ~26 Mbit/s, slower than the link
+                    nextRead = now + 10 * MS;
+                }
+            }
+            throw new AssertionError("too many steps");
+        }
+
+        /** One direction of the link: a 100 Mbit/s bottleneck with a drop-tail queue of 30 ms. */
+        final class Direction {
+            long busyUntil;
+
+            void offer(int source, int destination, ByteBuf segment, boolean toServer) {
+                long transmit = (segment.readableBytes() + 40) * 80L; // ns at 100 Mbit/s
+                long start = Math.max(now, busyUntil);
+                if (start - now > 30 * MS) {
+                    segment.release(); // queue full
+                    return;
+                }
+                busyUntil = start + transmit;
+                if (random.nextDouble() < loss) {
+                    segment.release();
+                    return;
+                }
+                long at = busyUntil + 5 * MS;
+                if (random.nextDouble() < reorder) {
+                    at += random.nextLong(1, 8 * MS);
+                }
+                if (random.nextDouble() < duplicate) {
+                    inFlight.add(new Packet(at + random.nextLong(0, 3 * MS), order++, toServer, source, destination,
+                            segment.copy()));
+                }
+                inFlight.add(new Packet(at, order++, toServer, source, destination, segment));
+            }
+        }
+
+        /** A TCP output that puts segments on the link. */
+        final class Side implements TcpOutput {
+            final int ip;
+            final Direction direction;
+
+            Side(int ip, Direction direction) {
+                this.ip = ip;
+                this.direction = direction;
+            }
+
+            @Override
+            public ByteBuf allocate(int tcpLength) {
+                return Unpooled.buffer(tcpLength);
+            }
+
+            @Override
+            public void send(int sourceIp, int destinationIp, ByteBuf segment, long at) {
+                direction.offer(sourceIp, destinationIp, segment, direction == toServer);
+            }
+
+            @Override
+            public int mtu() {
+                return 1500;
+            }
+        }
+    }
+
+    record Packet(long at, long order, boolean toServer, int source, int destination, ByteBuf segment)
+            implements Comparable<Packet> {
+        @Override
+        public int compareTo(Packet o) {
+            int c = Long.compare(at, o.at);
+            return c != 0 ? c : Long.compare(order, o.order);
+        }
+    }
+}
