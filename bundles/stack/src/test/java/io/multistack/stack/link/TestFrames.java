@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 /**
  * Frames for the taps to work on, each numbered at the start of its payload, with headroom
  * like the stack's own frames; every buffer made or received is tracked so a test can prove
- * that each was released exactly once.
+ * that each was released exactly once. Safe to use from several threads.
  */
 final class TestFrames {
     static final int HEADROOM = 16;
@@ -25,7 +25,7 @@ final class TestFrames {
         return frame(number, LENGTH);
     }
 
-    ByteBuf frame(int number, int length) {
+    synchronized ByteBuf frame(int number, int length) {
         ByteBuf frame = Unpooled.buffer(HEADROOM + length);
         frame.setIndex(HEADROOM, HEADROOM);
         frame.writeLong(0xFFFF_FFFF_FFFF_0200L).writeInt(0x0000_000A).writeShort(0x0800);
@@ -40,16 +40,16 @@ final class TestFrames {
     }
 
     /** A receiver that keeps what reaches it. */
-    void receive(ByteBuf frame) {
+    synchronized void receive(ByteBuf frame) {
         received.add(frame);
     }
 
-    List<ByteBuf> received() {
+    synchronized List<ByteBuf> received() {
         return received;
     }
 
     /** The numbers of the frames received, in order of arrival. */
-    List<Integer> numbers() {
+    synchronized List<Integer> numbers() {
         return received.stream().map(TestFrames::number).toList();
     }
 
@@ -64,7 +64,7 @@ final class TestFrames {
     }
 
     /** Releases what was received, once each, then checks that nothing made or received is still held. */
-    void releaseAndCheckNoLeaks() {
+    synchronized void releaseAndCheckNoLeaks() {
         received.forEach(ByteBuf::release);
         assertThat(made).allSatisfy(frame -> assertThat(frame.refCnt()).isZero());
         assertThat(received).allSatisfy(frame -> assertThat(frame.refCnt()).isZero());
