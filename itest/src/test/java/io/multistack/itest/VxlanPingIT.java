@@ -76,7 +76,7 @@ public class VxlanPingIT {
     }
 
     @Before
-    public void tenantABehindATunnelFromLoopback() throws Exception {
+    public void tenantsAAndBBehindTunnelsFromLoopback() throws Exception {
         Configurations configurations = new Configurations(configurationAdmin);
         port = FreePort.udp();
         configurations.put(VXLAN_ENDPOINT, endpoint("127.0.0.1:" + port));
