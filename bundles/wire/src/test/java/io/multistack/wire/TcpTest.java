@@ -1,0 +1,125 @@
+package io.multistack.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** TCP header and options: golden bytes, parse, emit, impossible lengths. */
+class TcpTest {
+    static final int SRC = Ipv4Address.parse("192.168.122.1");
+    static final int DST = Ipv4Address.parse("192.168.122.50");
+
+    /** A Linux 6.x SYN: mss 1460, sackOK, TS val 2838523521 ecr 0, nop, wscale 7. */
+    static final String LINUX_SYN = "c4b2" + "0050" + "3a8f5c1e" + "00000000" + "a0" + "02" + "faf0" + "0000" + "0000"
+            + "020405b4" + "0402" + "080aa9306e8100000000" + "01030307";
+
+    private static ByteBuf withChecksum(String hex, int src, int dst) {
+        ByteBuf b = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(hex));
+        Tcp.fillChecksum(b, 0, src, dst);
+        return b;
+    }
+
+    @Test
+    void parsesALinuxSyn() throws Exception {
+        ByteBuf b = withChecksum(LINUX_SYN, SRC, DST);
+        Tcp t = Tcp.parse(b, SRC, DST);
+        assertThat(t.sourcePort()).isEqualTo(50354);
+        assertThat(t.destinationPort()).isEqualTo(80);
+        assertThat(Integer.toUnsignedLong(t.seq())).isEqualTo(0x3a8f5c1eL);
+        assertThat(t.flags()).isEqualTo(Tcp.SYN);
+        assertThat(t.window()).isEqualTo(64240);
+        assertThat(t.options()).isEqualTo(TcpOptions.NONE.withMss(1460).withSackPermitted(true)
+                .withTimestamp(0xa9306e81, 0).withWindowScale(7));
+        assertThat(Tcp.headerLength(b)).isEqualTo(40);
+    }
+
+    @Test
+    void emitsTheSameBytesAsLinux() {
+        Tcp t = new Tcp(50354, 80, 0x3a8f5c1e, 0, Tcp.SYN, 64240, 0, TcpOptions.NONE.withMss(1460)
+                .withSackPermitted(true).withTimestamp(0xa9306e81, 0).withWindowScale(7));
+        ByteBuf out = Unpooled.buffer();
+        t.emit(out);
+        Tcp.fillChecksum(out, 0, SRC, DST);
+        assertThat(ByteBufUtil.hexDump(out)).isEqualTo(ByteBufUtil.hexDump(withChecksum(LINUX_SYN, SRC, DST)));
+    }
+
+    @Test
+    void roundTripsSackBlocksAndTimestamps() throws Exception {
+        TcpOptions o = TcpOptions.NONE.withTimestamp(5, 6).withSackBlocks(100, 200, 300, 400, 500, 600);
+        Tcp t = new Tcp(1, 2, 3, 4, Tcp.ACK, 5, 0, o);
+        ByteBuf out = Unpooled.buffer();
+        t.emit(out);
+        out.writeBytes(new byte[] {1, 2, 3});
+        Tcp.fillChecksum(out, 0, SRC, DST);
+        assertThat(t.headerLength() % 4).isZero();
+        Tcp back = Tcp.parse(out, SRC, DST);
+        assertThat(back).isEqualTo(t);
+        assertThat(back.options().sackBlockCount()).isEqualTo(3);
+    }
+
+    @Test
+    void skipsUnknownOptionsAndStopsAtEol() throws Exception {
+        // unknown kind 30 length 4, MSS, EOL, garbage after EOL
+        ByteBuf b = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump("1e04abcd" + "02040218" + "00ffffff"));
+        TcpOptions o = TcpOptions.parse(b, 0, 12);
+        assertThat(o.mss()).isEqualTo(536);
+        assertThat(o.windowScale()).isEqualTo(-1);
+    }
+
+    @Test
+    void rejectsBadOptionLengths() {
+        String[] bad = {"0201", "020300", "0205050505", "03020000", "0500", "050600000001", "0801", "1e"};
+        for (String hex : bad) {
+            ByteBuf b = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(hex));
+            assertThatThrownBy(() -> TcpOptions.parse(b, 0, b.readableBytes())).as(hex)
+                    .isInstanceOf(MalformedPacketException.class)
+                    .extracting(e -> ((MalformedPacketException) e).reason()).isEqualTo("tcp.bad-option-length");
+        }
+    }
+
+    @Test
+    void rejectsTruncatedBadOffsetAndBadChecksum() {
+        assertReason(Unpooled.wrappedBuffer(new byte[19]), "tcp.truncated");
+        ByteBuf offset4 = withChecksum("00010002000000000000000040020000" + "00000000", SRC, DST);
+        assertReason(offset4, "tcp.bad-offset");
+        ByteBuf offset15 = withChecksum("000100020000000000000000f0020000" + "00000000", SRC, DST);
+        assertReason(offset15, "tcp.bad-offset");
+        ByteBuf good = withChecksum(LINUX_SYN, SRC, DST);
+        good.setByte(25, good.getByte(25) ^ 1);
+        assertReason(good, "tcp.bad-checksum");
+        assertReason(withChecksum(LINUX_SYN, SRC, DST), DST, SRC + 1, "tcp.bad-checksum");
+    }
+
+    @Test
+    void randomBytesNeverThrowAnythingElse() {
+        SplittableRandom random = new SplittableRandom(42);
+        for (int i = 0; i < 100_000; i++) {
+            byte[] bytes = new byte[random.nextInt(0, 80)];
+            random.nextBytes(bytes);
+            ByteBuf b = Unpooled.wrappedBuffer(bytes);
+            if (bytes.length >= 20 && random.nextBoolean()) {
+                b.setByte(12, (random.nextInt(5, 16) << 4));
+                Tcp.fillChecksum(b, 0, SRC, DST);
+            }
+            try {
+                Tcp.parse(b, SRC, DST);
+            } catch (MalformedPacketException expected) {
+                assertThat(expected.reason()).startsWith("tcp.");
+            }
+        }
+    }
+
+    private static void assertReason(ByteBuf b, String reason) {
+        assertReason(b, SRC, DST, reason);
+    }
+
+    private static void assertReason(ByteBuf b, int src, int dst, String reason) {
+        assertThatThrownBy(() -> Tcp.parse(b, src, dst)).isInstanceOf(MalformedPacketException.class)
+                .extracting(e -> ((MalformedPacketException) e).reason()).isEqualTo(reason);
+    }
+}
