@@ -88,4 +88,84 @@ public record TcpSettings(
                 keepIdleNanos, keepIntervalNanos, keepCount, syn, data, maxOutOfOrderSegments, challengeAcksPerSecond,
                 initialWindowSegments);
     }
+
+    public TcpSettings withReceiveBuffer(int value) {
+        return new TcpSettings(value, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    public TcpSettings withSendBuffer(int value) {
+        return new TcpSettings(receiveBuffer, value, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    public TcpSettings withMemoryBudgetBytes(long value) {
+        return new TcpSettings(receiveBuffer, sendBuffer, value, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    public TcpSettings withWindowScaling(boolean value) {
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, value, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    public TcpSettings withTimestamps(boolean value) {
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, value, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    public TcpSettings withSack(boolean value) {
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, value, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    public TcpSettings withInitialRtoNanos(long value) {
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, value, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    public TcpSettings withMinRtoNanos(long value) {
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, value, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    public TcpSettings withMaxRtoNanos(long value) {
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, value, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    public TcpSettings withDelayedAckNanos(long value) {
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, value, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    public TcpSettings withMslNanos(long value) {
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, value, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    public TcpSettings withFinWait2Nanos(long value) {
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, value, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    public TcpSettings withKeepIdleNanos(long value) {
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, value, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    public TcpSettings withKeepIntervalNanos(long value) {
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, value, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    public TcpSettings withKeepCount(int value) {
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, value, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    public TcpSettings withSynRetries(int value) {
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, value, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    public TcpSettings withMaxRetransmissions(int value) {
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, value, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    public TcpSettings withMaxOutOfOrderSegments(int value) {
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, value, challengeAcksPerSecond, initialWindowSegments);
+    }
+
+    public TcpSettings withChallengeAcksPerSecond(int value) {
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, value, initialWindowSegments);
+    }
+
+    public TcpSettings withInitialWindowSegments(int value) {
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, value);
+    }
 }
