@@ -57,7 +57,8 @@ final class TenantConfig {
         }
         Optional<Inet4Address> gateway = ConfigValues.optionalString(properties, "gateway").map(text -> {
             int ip = ipv4("gateway", text);
-            if ((ip & mask) != (address & mask) || ip == address) {
+            boolean networkOrBroadcast = prefix <= 30 && ((ip & ~mask) == 0 || (ip | mask) == -1);
+            if ((ip & mask) != (address & mask) || ip == address || networkOrBroadcast) {
                 throw new IllegalArgumentException("key 'gateway': " + text + " is not another host of " + cidr);
             }
             return Ipv4Address.toInet(ip);

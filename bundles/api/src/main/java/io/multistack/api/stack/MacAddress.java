@@ -14,7 +14,7 @@ public record MacAddress(long bits) {
 
     /** Parses {@code aa:bb:cc:dd:ee:ff} (or with '-'). */
     public static MacAddress parse(String text) {
-        String[] parts = text.trim().split("[:-]");
+        String[] parts = text.trim().split("[:-]", -1);
         if (parts.length != 6) {
             throw new IllegalArgumentException("'" + text + "' is not a MAC address (six hex octets)");
         }

@@ -20,6 +20,11 @@ record Interface(long mac, int address, int mask, int gateway) {
         return (ip & mask) == (address & mask);
     }
 
+    /** /31 (RFC 3021) and /32 have no directed broadcast: every address is a host. */
+    boolean hasDirectedBroadcast() {
+        return mask != -1 && mask != -2;
+    }
+
     int directedBroadcast() {
         return address | ~mask;
     }
@@ -35,6 +40,6 @@ record Interface(long mac, int address, int mask, int gateway) {
     /** Whether an IPv4 packet to this destination is ours to process. */
     boolean accepts(int destination) {
         return destination == address || destination == Ipv4Address.BROADCAST
-                || (mask != -1 && destination == directedBroadcast());
+                || (hasDirectedBroadcast() && destination == directedBroadcast());
     }
 }

@@ -20,6 +20,8 @@ final class Ipv4Reassembler {
     static final int MAX_DATAGRAMS = 64;
     static final int MAX_BYTES = 1 << 20;
     static final int MAX_DATAGRAM_LENGTH = 65_535;
+    /** Bound on pieces per datagram, so the overlap check stays cheap and tiny fragments cannot pile up. */
+    static final int MAX_FRAGMENTS_PER_DATAGRAM = 64;
 
     private record Key(int source, int destination, int protocol, int identification) {}
 
@@ -50,7 +52,7 @@ final class Ipv4Reassembler {
     }
 
     /**
-     * Takes one fragment (its payload, which this method retains as needed). Returns the
+     * Takes one fragment (its payload is copied; the caller keeps its buffer). Returns the
      * whole datagram when this fragment completed it, else null.
      */
     Datagram offer(Ipv4 header, ByteBuf fragmentPayload, long now) {
@@ -91,7 +93,15 @@ final class Ipv4Reassembler {
             }
             partial.totalLength = offset + length;
         }
-        partial.pieces.add(new Piece(offset, fragmentPayload.retainedSlice()));
+        if (partial.pieces.size() >= MAX_FRAGMENTS_PER_DATAGRAM) {
+            discard(key, partial);
+            drops.count("ipv4.too-many-fragments");
+            return null;
+        }
+        // copied, not sliced: a slice would keep the whole received frame alive, so tiny
+        // fragments could pin far more memory than the byte budget counts
+        ByteBuf copy = allocator.buffer(length).writeBytes(fragmentPayload, fragmentPayload.readerIndex(), length);
+        partial.pieces.add(new Piece(offset, copy));
         partial.bytes += length;
         bytesHeld += length;
         if (partial.totalLength < 0 || partial.bytes != partial.totalLength) {

@@ -39,6 +39,8 @@ public final class StackCore implements IpOutput {
     /** Floor for path MTU (Linux min_pmtu), so forged ICMP cannot shrink segments to nothing. */
     static final int MIN_PATH_MTU = 552;
 
+    private static final System.Logger LOG = System.getLogger("io.multistack.stack");
+
     private final ByteBufAllocator allocator;
     private final ArpCache arp = new ArpCache();
     private final EchoRequests echoes;
@@ -123,6 +125,10 @@ public final class StackCore implements IpOutput {
             }
         } catch (MalformedPacketException malformed) {
             drops.count(malformed.reason());
+        } catch (RuntimeException bug) {
+            // a defect must cost one frame, never the tenant's loop or another tenant
+            drops.count("stack.internal-error");
+            LOG.log(System.Logger.Level.ERROR, "frame processing failed", bug);
         } finally {
             frame.release();
         }
@@ -260,7 +266,10 @@ public final class StackCore implements IpOutput {
             drops.count("ipv4.not-for-us");
             return;
         }
-        if (header.source() == Ipv4Address.BROADCAST || (header.source() >>> 28) == 0xE) {
+        if (header.source() == Ipv4Address.BROADCAST || (header.source() >>> 28) == 0xE
+                || header.source() == iface.address()
+                || (iface.hasDirectedBroadcast() && header.source() == iface.directedBroadcast())) {
+            // answering such a source would reach every host of the tenant, or ourselves
             drops.count("ipv4.bad-source");
             return;
         }
@@ -371,7 +380,7 @@ public final class StackCore implements IpOutput {
             drops.count("icmp.error-rate-limited");
             return;
         }
-        int quoted = Math.min(original.readableBytes(),
+        int quoted = Math.min(Math.min(original.readableBytes(), offending.totalLength()),
                 ICMP_ERROR_MAX_LENGTH - Ipv4.MIN_HEADER_LENGTH - Icmpv4.HEADER_LENGTH);
         sendIcmp(offending.source(), new Icmpv4(type, code, 0, mtuField),
                 original.slice(original.readerIndex(), quoted), now);
@@ -402,7 +411,8 @@ public final class StackCore implements IpOutput {
             drops.count("ipv4.no-route");
             return;
         }
-        if (nextHop == Ipv4Address.BROADCAST || nextHop == iface.directedBroadcast()) {
+        if (nextHop == Ipv4Address.BROADCAST
+                || (iface.hasDirectedBroadcast() && nextHop == iface.directedBroadcast())) {
             transmit(MacAddress.BROADCAST.bits(), Ethernet.TYPE_IPV4, packet);
             return;
         }
@@ -427,8 +437,7 @@ public final class StackCore implements IpOutput {
     public void send(int protocol, int destination, ByteBuf transportPacket, long now) {
         int length = transportPacket.readableBytes();
         int at = transportPacket.readerIndex() - Ipv4.MIN_HEADER_LENGTH;
-        transportPacket.writerIndex(at);
-        transportPacket.readerIndex(at);
+        transportPacket.setIndex(at, at);
         Ipv4.of(protocol, iface.address(), destination, length, nextIdentification++ & 0xFFFF, DEFAULT_TTL)
                 .emit(transportPacket);
         transportPacket.writerIndex(at + Ipv4.MIN_HEADER_LENGTH + length);

@@ -13,6 +13,7 @@ import io.multistack.stack.core.Clock;
 import io.multistack.stack.core.StackCore;
 import io.multistack.stack.link.LinkTaps;
 import io.multistack.stack.transport.StackContext;
+import io.multistack.stack.transport.TcpBinding;
 import io.multistack.stack.transport.TenantTransportImpl;
 import io.multistack.wire.Ipv4Address;
 import io.netty.buffer.ByteBuf;
@@ -23,6 +24,8 @@ import java.net.Inet4Address;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -44,28 +47,22 @@ final class LoopTenantStack implements TenantStack, StackContext {
     private final StackCore core;
     private final LinkTaps taps;
     private final TenantTransport transport;
+    private final TcpBinding tcp;
     private volatile TenantSettings settings;
     private volatile String state = "created";
     private ScheduledFuture<?> housekeeping;
     private ScheduledFuture<?> tcpTimer;
     private long tcpTimerAt = Long.MAX_VALUE;
 
-    LoopTenantStack(TenantSettings settings, EventLoop loop, Clock clock, StackCore core, LinkTaps taps,
-            TransportFactories factories) {
+    LoopTenantStack(TenantSettings settings, EventLoop loop, Clock clock, StackCore core, TcpBinding tcp,
+            LinkTaps taps) {
         this.settings = settings;
         this.loop = loop;
         this.clock = clock;
         this.core = core;
+        this.tcp = tcp;
         this.taps = taps;
-        this.transport = new TenantTransportImpl(this, factories.servers(this), factories.sockets(this));
-    }
-
-    /** Builds the TCP channel factories of a stack (they need the stack, which needs them). */
-    interface TransportFactories {
-        io.netty.channel.ChannelFactory<? extends io.netty.channel.socket.ServerSocketChannel> servers(
-                StackContext stack);
-
-        io.netty.channel.ChannelFactory<? extends io.netty.channel.socket.SocketChannel> sockets(StackContext stack);
+        this.transport = new TenantTransportImpl(this);
     }
 
     @Override
@@ -149,8 +146,10 @@ final class LoopTenantStack implements TenantStack, StackContext {
 
     @Override
     public StackStatistics statistics() {
+        Map<String, Long> counters = new TreeMap<>(core.drops().snapshot());
+        counters.putAll(taps.faultCounters());
         return new StackStatistics(state, core.framesIn(), core.framesOut(), core.bytesIn(), core.bytesOut(),
-                core.drops().snapshot());
+                counters);
     }
 
     @Override
@@ -159,6 +158,7 @@ final class LoopTenantStack implements TenantStack, StackContext {
             return;
         }
         state = "closed";
+        taps.close();
         try {
             loop.execute(() -> {
                 if (housekeeping != null) {
@@ -189,6 +189,11 @@ final class LoopTenantStack implements TenantStack, StackContext {
     @Override
     public StackCore core() {
         return core;
+    }
+
+    @Override
+    public TcpBinding tcp() {
+        return tcp;
     }
 
     /** Arms the TCP timer for the engine's earliest deadline, if that is sooner than the one armed. */

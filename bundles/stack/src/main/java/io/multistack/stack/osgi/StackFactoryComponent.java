@@ -6,7 +6,13 @@ import io.multistack.api.stack.TenantStackFactory;
 import io.multistack.stack.core.Clock;
 import io.multistack.stack.core.StackCore;
 import io.multistack.stack.link.LinkTaps;
+import io.multistack.stack.tcp.IsnGenerator;
+import io.multistack.stack.tcp.TcpEngine;
+import io.multistack.stack.tcp.TcpSettings;
+import io.multistack.stack.transport.TcpBinding;
+import java.security.SecureRandom;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.local.LocalIoHandler;
@@ -22,25 +28,6 @@ import org.osgi.service.component.annotations.Deactivate;
  */
 @Component(service = TenantStackFactory.class)
 public final class StackFactoryComponent implements TenantStackFactory {
-    /** Until the TCP engine is wired in, TCP channels cannot be created. */
-    private static final LoopTenantStack.TransportFactories NO_TCP_YET = new LoopTenantStack.TransportFactories() {
-        @Override
-        public io.netty.channel.ChannelFactory<? extends io.netty.channel.socket.ServerSocketChannel> servers(
-                io.multistack.stack.transport.StackContext stack) {
-            return () -> {
-                throw new UnsupportedOperationException("TCP is not available in tenant stacks yet");
-            };
-        }
-
-        @Override
-        public io.netty.channel.ChannelFactory<? extends io.netty.channel.socket.SocketChannel> sockets(
-                io.multistack.stack.transport.StackContext stack) {
-            return () -> {
-                throw new UnsupportedOperationException("TCP is not available in tenant stacks yet");
-            };
-        }
-    };
-
     private final EventLoopGroup loops;
     private final Clock clock = Clock.system();
 
@@ -53,7 +40,14 @@ public final class StackFactoryComponent implements TenantStackFactory {
     @Override
     public TenantStack create(TenantSettings settings) {
         StackCore core = new StackCore(settings, PooledByteBufAllocator.DEFAULT, settings.name().hashCode());
-        return new LoopTenantStack(settings, loops.next(), clock, core, new LinkTaps(), NO_TCP_YET);
+        TcpBinding tcp = new TcpBinding(core);
+        // RFC 6528: the ISN key is secret and per tenant, so tenants cannot predict each other's sequence numbers
+        tcp.engine(new TcpEngine(TcpSettings.defaults(), tcp, new IsnGenerator(new SecureRandom()),
+                PooledByteBufAllocator.DEFAULT));
+        core.tcp(tcp);
+        EventLoop loop = loops.next();
+        // delayed and reordered frames leave on the tenant's own loop
+        return new LoopTenantStack(settings, loop, clock, core, tcp, new LinkTaps(loop));
     }
 
     @Deactivate

@@ -10,14 +10,9 @@ import io.netty.channel.socket.SocketChannel;
 /** The channel factories of one tenant. */
 public final class TenantTransportImpl implements TenantTransport {
     private final StackContext stack;
-    private final ChannelFactory<? extends ServerSocketChannel> servers;
-    private final ChannelFactory<? extends SocketChannel> sockets;
 
-    public TenantTransportImpl(StackContext stack, ChannelFactory<? extends ServerSocketChannel> servers,
-            ChannelFactory<? extends SocketChannel> sockets) {
+    public TenantTransportImpl(StackContext stack) {
         this.stack = stack;
-        this.servers = servers;
-        this.sockets = sockets;
     }
 
     @Override
@@ -27,12 +22,12 @@ public final class TenantTransportImpl implements TenantTransport {
 
     @Override
     public ChannelFactory<? extends ServerSocketChannel> serverChannels() {
-        return servers;
+        return () -> new TenantServerChannel(stack);
     }
 
     @Override
     public ChannelFactory<? extends SocketChannel> socketChannels() {
-        return sockets;
+        return () -> new TenantSocketChannel(stack);
     }
 
     @Override
