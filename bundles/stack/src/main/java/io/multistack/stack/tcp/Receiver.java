@@ -94,7 +94,9 @@ final class Receiver {
                 ackNow = true; // RFC 5681 4.2: ACK at once when a hole is filled
             }
             unackedBytes += end - start;
-            if (unackedBytes >= 2 * Math.max(1, c.sender.receiveMss()) || !outOfOrder.isEmpty()) {
+            if (unackedBytes >= 2 * Math.max(1, c.sender.receiveMss()) || !outOfOrder.isEmpty()
+                    || freeSpace() < receiveMss()) {
+                // every second full segment; or the window is (nearly) closed: a delay would only stall the peer
                 ackNow = true;
             } else if (c.delayedAckDeadline == TcpConnection.NONE) {
                 c.delayedAckDeadline = now + c.settings.delayedAckNanos();
