@@ -29,7 +29,6 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -685,11 +684,6 @@ class StackCoreTest {
 
     @Nested
     class AddressRules {
-        @Disabled("BUG: a datagram whose source is our subnet's directed broadcast (192.168.1.255) is accepted "
-                + "(StackCore.receiveIpv4 rejects only 255.255.255.255 and multicast sources), and the echo reply "
-                + "goes to the Ethernet broadcast: one spoofed request reaches every host of the tenant (RFC 1122 "
-                + "3.2.1.3 says discard). Fix in StackCore.receiveIpv4, the ipv4.bad-source test: also "
-                + "header.source() == iface.directedBroadcast() when the prefix has one (and source == our address).")
         @Test
         void aDirectedBroadcastSourceIsDroppedNotAnsweredToEveryone() {
             StackKit kit = use(StackKit.up());
@@ -702,11 +696,6 @@ class StackCoreTest {
             assertThat(kit.core.drops().get("ipv4.bad-source")).isEqualTo(2);
         }
 
-        @Disabled("BUG: on a /31 (RFC 3021, accepted by TenantConfig) there is no broadcast address, but "
-                + "Interface.directedBroadcast() returns address | 1, the peer itself: packets to the peer leave "
-                + "as Ethernet broadcasts without ARP, and packets for the peer are accepted as ours. Fix in "
-                + "Interface: no directed broadcast when the prefix is 31 or 32 (e.g. directedBroadcast() returns "
-                + "Ipv4Address.BROADCAST and accepts() tests mask != -1 && mask != -2).")
         @Test
         void aSlash31PeerIsResolvedByArpLikeAnyHost() {
             StackKit kit = use(StackKit.up(StackKit.settings("10.1.2.2", 31, null)));
