@@ -1,18 +1,23 @@
 package io.multistack.stack.tcp;
 
 import io.netty.buffer.ByteBuf;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 
 /**
  * Unacknowledged and unsent bytes; offset 0 is SND.UNA. Holds retained slices of what the
- * application wrote (no copy); bytes are copied once, into the outgoing segment.
+ * application wrote (no copy); bytes are copied once, into the outgoing segment. A cursor
+ * remembers where the last copy ended, so sending a large window of small writes stays
+ * linear instead of walking the queue from the front for every segment.
  */
 final class SendQueue {
-    private final ArrayDeque<ByteBuf> buffers = new ArrayDeque<>();
+    private final ArrayList<ByteBuf> buffers = new ArrayList<>();
+    private int head; // index of the first live buffer
     private int bytes;
+    private int cursorIndex; // a buffer index >= head ...
+    private int cursorOffset; // ... and the queue offset where that buffer starts
 
     void add(ByteBuf data) {
-        buffers.addLast(data);
+        buffers.add(data);
         bytes += data.readableBytes();
     }
 
@@ -22,24 +27,30 @@ final class SendQueue {
 
     /** Appends {@code length} bytes starting {@code offset} bytes after SND.UNA to {@code out}. */
     void copy(int offset, int length, ByteBuf out) {
-        int skip = offset;
+        if (offset < cursorOffset || cursorIndex < head) {
+            cursorIndex = head;
+            cursorOffset = 0;
+        }
+        int index = cursorIndex;
+        int start = cursorOffset;
+        while (index < buffers.size() && start + buffers.get(index).readableBytes() <= offset) {
+            start += buffers.get(index).readableBytes();
+            index++;
+        }
+        cursorIndex = index;
+        cursorOffset = start;
+        int skip = offset - start;
         int left = length;
-        for (ByteBuf b : buffers) {
-            int readable = b.readableBytes();
-            if (skip >= readable) {
-                skip -= readable;
-                continue;
+        while (left > 0) {
+            if (index >= buffers.size()) {
+                throw new IllegalStateException("send queue underflow");
             }
-            int n = Math.min(readable - skip, left);
+            ByteBuf b = buffers.get(index);
+            int n = Math.min(b.readableBytes() - skip, left);
             out.writeBytes(b, b.readerIndex() + skip, n);
             left -= n;
             skip = 0;
-            if (left == 0) {
-                return;
-            }
-        }
-        if (left > 0) {
-            throw new IllegalStateException("send queue underflow");
+            index++;
         }
     }
 
@@ -47,24 +58,43 @@ final class SendQueue {
     void drop(int n) {
         int left = n;
         while (left > 0) {
-            ByteBuf head = buffers.peekFirst();
-            int readable = head.readableBytes();
+            ByteBuf first = buffers.get(head);
+            int readable = first.readableBytes();
             if (readable <= left) {
-                buffers.pollFirst().release();
+                first.release();
+                buffers.set(head, null);
+                head++;
                 left -= readable;
+                if (cursorIndex < head) {
+                    cursorIndex = head;
+                    cursorOffset = 0;
+                } else {
+                    cursorOffset -= readable;
+                }
             } else {
-                head.skipBytes(left);
+                first.skipBytes(left);
+                if (cursorIndex > head) {
+                    cursorOffset -= left;
+                }
                 left = 0;
             }
         }
         bytes -= n;
+        if (head > 64 && head * 2 > buffers.size()) {
+            buffers.subList(0, head).clear();
+            cursorIndex -= head;
+            head = 0;
+        }
     }
 
     void releaseAll() {
-        ByteBuf b;
-        while ((b = buffers.pollFirst()) != null) {
-            b.release();
+        for (int i = head; i < buffers.size(); i++) {
+            buffers.get(i).release();
         }
+        buffers.clear();
+        head = 0;
         bytes = 0;
+        cursorIndex = 0;
+        cursorOffset = 0;
     }
 }

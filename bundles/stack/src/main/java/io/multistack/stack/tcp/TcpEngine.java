@@ -30,6 +30,7 @@ public final class TcpEngine {
     private final Map<FourTuple, TcpConnection> connections = new HashMap<>();
     private final Map<Long, TcpListener> listeners = new HashMap<>();
     private final Map<String, Long> drops = new TreeMap<>();
+    private final List<TcpConnection> due = new ArrayList<>();
     private int nextEphemeral;
     private long lastNow;
     private long challengeWindowStart = Long.MIN_VALUE;
@@ -51,11 +52,16 @@ public final class TcpEngine {
 
     // ---------------------------------------------------------------- opening
 
-    /** Passive open on {@code localIp} (0 = any address of the tenant) and {@code port}. */
-    public TcpListener listen(int localIp, int port, int backlog, AcceptHandler handler) {
-        if (port <= 0 || port > 65535) {
-            throw new IllegalArgumentException("port " + port);
+    /**
+     * Passive open on {@code localIp} (0 = any address of the tenant) and {@code requestedPort}
+     * (0 = an ephemeral port, see {@link TcpListener#port()}). A port in use throws
+     * {@link IllegalStateException}.
+     */
+    public TcpListener listen(int localIp, int requestedPort, int backlog, AcceptHandler handler) {
+        if (requestedPort < 0 || requestedPort > 65535) {
+            throw new IllegalArgumentException("port " + requestedPort);
         }
+        int port = requestedPort == 0 ? ephemeralPort(localIp, 0, 0) : requestedPort;
         if (listeners.containsKey(key(localIp, port)) || listeners.containsKey(key(0, port))
                 || (localIp == 0 && listeners.keySet().stream().anyMatch(k -> (int) (long) k == port))) {
             throw new IllegalStateException("port " + port + " is already in use");
@@ -188,12 +194,17 @@ public final class TcpEngine {
     /** Runs every due timer. */
     public void tick(long now) {
         lastNow = now;
-        for (TcpConnection c : new ArrayList<>(connections.values())) {
+        due.clear();
+        for (TcpConnection c : connections.values()) {
             if (c.nextDeadline() <= now) {
-                c.onTimers(now);
-                c.deliverEvents();
+                due.add(c); // handlers may open or close connections: never iterate the map while calling out
             }
         }
+        for (TcpConnection c : due) {
+            c.onTimers(now);
+            c.deliverEvents();
+        }
+        due.clear();
     }
 
     /** Earliest deadline of any connection, {@link Long#MAX_VALUE} if none. */
