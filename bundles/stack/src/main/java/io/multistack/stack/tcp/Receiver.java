@@ -199,11 +199,13 @@ final class Receiver {
             right = current;
         }
         int advertised = right - rcvNxt;
-        int field = (int) Math.min(65535, (advertised + (1 << shift) - 1) >>> shift);
-        rcvAdv = rcvNxt + Math.min(advertised, field << shift);
-        if (Seq.lt(rcvAdv, current)) {
-            rcvAdv = current;
+        int field = advertised >>> shift;
+        if (Seq.lt(rcvNxt + (field << shift), current)) {
+            field++; // rounding down would shrink the window: round up and accept those few bytes
         }
+        field = Math.min(65535, field);
+        // RCV.ADV is exactly what the peer computes from the field, so it may send all of it
+        rcvAdv = Seq.max(current, rcvNxt + (field << shift));
         return field;
     }
 

@@ -209,6 +209,10 @@ final class Sender {
         boolean windowChanged = windowUpdate && window != sndWnd;
         if (Seq.gt(ack, sndUna)) {
             newAck(h, now);
+            if (c.sack && sackChanged && !inRecovery && Seq.ge(sndUna, recoveryPoint)
+                    && Seq.gt(scoreboard.lossBoundary(sndUna, mss()), sndUna)) {
+                enterRecovery(now); // RFC 6675 5: SND.UNA is lost even though this ACK advanced
+            }
         } else if (ack == sndUna && payloadLength == 0 && !h.has(Tcp.FIN) && !windowChanged && hasOutstanding()) {
             duplicateAck(sackChanged, now);
         }

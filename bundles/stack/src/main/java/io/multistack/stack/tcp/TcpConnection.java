@@ -48,6 +48,7 @@ public final class TcpConnection {
     boolean noDelay;
     boolean keepAlive;
     boolean applicationClosed;
+    private boolean aborting;
 
     // events for the handler, delivered after each entry point
     private boolean eventConnected;
@@ -191,6 +192,7 @@ public final class TcpConnection {
         if (state != TcpState.CLOSED && state != TcpState.TIME_WAIT && state != TcpState.SYN_SENT) {
             sender.sendReset(now);
         }
+        aborting = true;
         terminate(null, false);
         deliverEvents();
     }
@@ -402,6 +404,9 @@ public final class TcpConnection {
                 return;
             }
             established(now);
+            if (state == TcpState.CLOSED) {
+                return; // the accept handler refused it
+            }
             sender.peerWindow(h.window() << sendShift, h.seq(), h.ack());
         }
         if (!sender.ackArrives(h, payload.readableBytes(), now)) {
@@ -584,7 +589,11 @@ public final class TcpConnection {
         delayedAckDeadline = NONE;
         keepAliveDeadline = NONE;
         stateDeadline = NONE;
-        receiver.releaseBuffersKeepingData();
+        if (cause != null || aborting) {
+            receiver.releaseAll(); // reset or timeout: unread data is gone, as with a kernel socket
+        } else {
+            receiver.releaseBuffersKeepingData(); // a normal end: what arrived before the FIN stays readable
+        }
         if (wasEmbryonic) {
             listener.embryoGone();
             listener = null;
