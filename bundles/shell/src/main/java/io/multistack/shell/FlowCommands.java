@@ -6,7 +6,10 @@ import io.multistack.api.flow.TrunkDrops;
 import io.multistack.api.flow.TunnelRow;
 import io.multistack.api.flow.VlanRow;
 import io.multistack.api.stack.TenantStack;
+import io.multistack.api.process.ServerProcess;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -28,17 +31,42 @@ public final class FlowCommands {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile AccessTable accessTable;
 
+    private final List<ServerProcess> processes = new CopyOnWriteArrayList<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addProcess(ServerProcess process) {
+        processes.add(process);
+    }
+
+    void removeProcess(ServerProcess process) {
+        processes.remove(process);
+    }
+
     @Activate
     public FlowCommands(@Reference Tenants tenants, @Reference LowerMapping lowerMapping) {
         this.tenants = tenants;
         this.lowerMapping = lowerMapping;
     }
 
-    @Descriptor("shows the lower mapping [(stack, device) <=> VLAN] and the access rows [(remote, VNI) <=> VLAN] with counters")
+    @Descriptor("shows the upper mapping [stack <=> services], the lower mapping [(stack, device) <=> VLAN] and the "
+            + "access rows [(remote, VNI) <=> VLAN] with counters")
     public String table() {
         Map<String, TenantStack> stacks = tenants.sorted().stream()
                 .collect(Collectors.toMap(TenantStack::name, Function.identity()));
-        StringBuilder out = new StringBuilder("Lower mapping [(stack, device) <=> VLAN]\n");
+        StringBuilder out = new StringBuilder("Upper mapping [stack <=> services]\n");
+        Table upper = new Table("STACK", "SERVICE", "STATE", "DETAILS");
+        for (TenantStack stack : stacks.values().stream().sorted(Comparator.comparing(TenantStack::name)).toList()) {
+            for (String service : stack.settings().services()) {
+                ServerProcess running = processes.stream()
+                        .filter(p -> p.tenant().equals(stack.name()) && p.service().equals(service)).findFirst()
+                        .orElse(null);
+                upper.row(stack.name(), service, running == null ? "waiting" : "running",
+                        running == null ? "no bundle provides '" + service + "' (or it failed: see the log)"
+                                : running.status());
+            }
+        }
+        out.append(upper).append('\n');
+        out.append("Lower mapping [(stack, device) <=> VLAN]\n");
         Table lower = new Table("STACK", "DEVICE", "VLAN", "ADDRESS", "FRAMES-IN", "BYTES-IN", "FRAMES-OUT",
                 "BYTES-OUT", "DROPS");
         for (VlanRow row : lowerMapping.rows()) {
