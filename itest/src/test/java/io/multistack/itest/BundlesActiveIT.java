@@ -47,7 +47,7 @@ public class BundlesActiveIT {
                 notActive.add(bundle.getSymbolicName() + " is " + stateName(bundle.getState()));
             }
         }
-        assertThat(paths).as("appliance bundles handed in by the build").hasSize(23);
+        assertThat(paths).as("appliance bundles handed in by the build").hasSize(24);
         assertThat(notActive).as("bundles that are not ACTIVE").isEmpty();
     }
 
