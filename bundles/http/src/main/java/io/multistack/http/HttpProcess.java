@@ -1,0 +1,115 @@
+package io.multistack.http;
+
+import io.multistack.api.process.ServerProcess;
+import io.multistack.api.process.ServerProcesses;
+import io.multistack.api.stack.TenantStack;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The {@code http} server process: a static web server inside one tenant, on that tenant's
+ * stack alone. Files come from {@code data/tenants/NAME/www} (created when missing), the
+ * access log goes to {@code log/tenants/NAME/http-access.log}, settings (see
+ * {@link HttpSettings}) from {@code etc/io.multistack.http~NAME.cfg}, applied live.
+ */
+@Component(configurationPid = "io.multistack.process.http", configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true, service = ServerProcess.class, property = "service=http")
+public final class HttpProcess implements ServerProcess {
+    static final String ACCESS_LOG = "http-access.log";
+    private static final Logger LOG = System.getLogger("io.multistack.http");
+
+    private final String tenant;
+    private final StaticRoot root;
+    private final AccessLog accessLog;
+    private final HttpServer server;
+    private final ScheduledFuture<?> logFlusher;
+
+    @Activate
+    public HttpProcess(@Reference(name = "stack") TenantStack stack, Map<String, Object> configuration)
+            throws IOException, InterruptedException {
+        this.tenant = ServerProcesses.tenant(configuration);
+        HttpSettings settings = settings(configuration);
+        this.root = new StaticRoot(www(configuration));
+        this.accessLog = new AccessLog(ServerProcesses.logFolder(configuration).resolve(ACCESS_LOG));
+        this.server = new HttpServer(stack.transport(), new Site(root, settings, accessLog));
+        try {
+            server.start();
+        } catch (InterruptedException | RuntimeException failed) {
+            accessLog.close();
+            LOG.log(Level.ERROR, "Tenant {0}: http cannot listen on port {1}: {2}", tenant, settings.port(),
+                    failed.toString());
+            throw failed;
+        }
+        this.logFlusher = stack.transport().eventLoop().scheduleWithFixedDelay(accessLog::flush, 1, 1,
+                TimeUnit.SECONDS);
+        LOG.log(Level.INFO, "Tenant {0}: http started, {1}, files from {2}", tenant, server.status(), root.path());
+    }
+
+    /** The tenant's www folder: beside the data folder the flow manager gives the service. */
+    static Path www(Map<String, ?> configuration) {
+        Path data = ServerProcesses.dataFolder(configuration).toAbsolutePath();
+        return data.getParent().resolve("www");
+    }
+
+    @Modified
+    void modified(Map<String, Object> configuration) throws InterruptedException {
+        HttpSettings settings;
+        try {
+            settings = HttpSettings.from(configuration);
+        } catch (IllegalArgumentException invalid) {
+            LOG.log(Level.ERROR, "Tenant {0}: http settings rejected, the previous ones stay: {1}", tenant,
+                    invalid.getMessage());
+            return;
+        }
+        try {
+            server.apply(new Site(root, settings, accessLog));
+            LOG.log(Level.INFO, "Tenant {0}: http settings applied, {1}", tenant, server.status());
+        } catch (RuntimeException failed) {
+            LOG.log(Level.ERROR, "Tenant {0}: http cannot listen on port {1}: {2}", tenant, settings.port(),
+                    failed.toString());
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        logFlusher.cancel(false);
+        server.stop();
+        accessLog.close();
+        LOG.log(Level.INFO, "Tenant {0}: http stopped", tenant);
+    }
+
+    private HttpSettings settings(Map<String, Object> configuration) {
+        try {
+            return HttpSettings.from(configuration);
+        } catch (IllegalArgumentException invalid) {
+            LOG.log(Level.ERROR, "Tenant {0}: http settings rejected: {1}", tenant, invalid.getMessage());
+            throw invalid;
+        }
+    }
+
+    @Override
+    public String tenant() {
+        return tenant;
+    }
+
+    @Override
+    public String service() {
+        return "http";
+    }
+
+    @Override
+    public String status() {
+        return server.status();
+    }
+}

@@ -1,0 +1,93 @@
+package io.multistack.http;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The settings of one tenant's HTTP server, from its configuration (the keys of
+ * {@code etc/io.multistack.http~TENANT.cfg}) over these defaults:
+ *
+ * <table>
+ * <tr><th>key</th><th>default</th></tr>
+ * <tr><td>port</td><td>80</td></tr>
+ * <tr><td>maxConnections</td><td>1000</td></tr>
+ * <tr><td>headerTimeoutSeconds</td><td>10</td></tr>
+ * <tr><td>idleTimeoutSeconds</td><td>60</td></tr>
+ * <tr><td>maxHeaderBytes</td><td>8192</td></tr>
+ * <tr><td>maxRequestLineBytes</td><td>4096</td></tr>
+ * <tr><td>maxBodyBytes</td><td>1048576</td></tr>
+ * <tr><td>listing</td><td>false</td></tr>
+ * </table>
+ */
+record HttpSettings(int port, int maxConnections, Duration headerTimeout, Duration idleTimeout, int maxHeaderBytes,
+        int maxRequestLineBytes, long maxBodyBytes, boolean listing) {
+
+    static final HttpSettings DEFAULTS = new HttpSettings(80, 1000, Duration.ofSeconds(10), Duration.ofSeconds(60),
+            8192, 4096, 1 << 20, false);
+
+    HttpSettings {
+        require(port >= 1 && port <= 65535, "port", port);
+        require(maxConnections >= 1, "maxConnections", maxConnections);
+        require(headerTimeout.isPositive(), "headerTimeoutSeconds", headerTimeout);
+        require(idleTimeout.isPositive(), "idleTimeoutSeconds", idleTimeout);
+        require(maxHeaderBytes >= 256, "maxHeaderBytes", maxHeaderBytes);
+        require(maxRequestLineBytes >= 64, "maxRequestLineBytes", maxRequestLineBytes);
+        require(maxBodyBytes >= 0, "maxBodyBytes", maxBodyBytes);
+    }
+
+    /**
+     * Reads the settings from a configuration whose values may be strings (from a .cfg file)
+     * or numbers and booleans (from ConfigurationAdmin); a missing key takes its default.
+     *
+     * @throws IllegalArgumentException naming the key whose value is unusable
+     */
+    static HttpSettings from(Map<String, ?> configuration) {
+        HttpSettings d = DEFAULTS;
+        return new HttpSettings(
+                (int) number(configuration, "port", d.port()),
+                (int) number(configuration, "maxConnections", d.maxConnections()),
+                Duration.ofSeconds(number(configuration, "headerTimeoutSeconds", d.headerTimeout().toSeconds())),
+                Duration.ofSeconds(number(configuration, "idleTimeoutSeconds", d.idleTimeout().toSeconds())),
+                (int) number(configuration, "maxHeaderBytes", d.maxHeaderBytes()),
+                (int) number(configuration, "maxRequestLineBytes", d.maxRequestLineBytes()),
+                number(configuration, "maxBodyBytes", d.maxBodyBytes()),
+                flag(configuration, "listing", d.listing()));
+    }
+
+    private static long number(Map<String, ?> configuration, String key, long fallback) {
+        Object value = configuration.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof Number n) {
+            return n.longValue();
+        }
+        try {
+            long parsed = Long.parseLong(value.toString().trim());
+            if (parsed > Integer.MAX_VALUE && !key.equals("maxBodyBytes")) {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": not a number: '" + value + "'");
+        }
+    }
+
+    private static boolean flag(Map<String, ?> configuration, String key, boolean fallback) {
+        Object value = configuration.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        return switch (value.toString().trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new IllegalArgumentException(key + ": not true or false: '" + value + "'");
+        };
+    }
+
+    private static void require(boolean valid, String key, Object value) {
+        if (!valid) {
+            throw new IllegalArgumentException(key + ": out of range: " + value);
+        }
+    }
+}
