@@ -1,0 +1,135 @@
+package io.multistack.dns;
+
+import io.multistack.api.process.ServerProcess;
+import io.multistack.api.process.ServerProcesses;
+import io.multistack.api.stack.TenantStack;
+import io.multistack.api.stack.TenantTransport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.dns.DatagramDnsQueryDecoder;
+import io.netty.handler.codec.dns.DatagramDnsResponseEncoder;
+import io.netty.handler.codec.dns.DnsRecordType;
+import io.netty.handler.codec.dns.TcpDnsQueryDecoder;
+import io.netty.handler.codec.dns.TcpDnsResponseEncoder;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The {@code dns} server process: an authoritative name server inside one tenant, on UDP and
+ * TCP port 53 of the tenant's address, serving the zone files of the tenant's data folder.
+ * A small thread polls the folder every second, so edited zones are served without a restart;
+ * changed settings reactivate the component (DS does that when there is no modified method).
+ */
+@Component(configurationPid = "io.multistack.process.dns", configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true, service = ServerProcess.class, property = "service=dns")
+public final class DnsProcess implements ServerProcess {
+    private static final Logger LOG = System.getLogger("io.multistack.dns");
+    private static final long POLL_MILLIS = 1000;
+
+    private final String tenant;
+    private final DnsSettings settings;
+    private final ZoneFolder zones;
+    private final DnsCounters counters = new DnsCounters();
+    private final QueryProcessor processor;
+    private final ScheduledExecutorService watcher;
+    private final List<Channel> channels = new ArrayList<>();
+
+    @Activate
+    public DnsProcess(@Reference(name = "stack") TenantStack stack, Map<String, Object> configuration)
+            throws InterruptedException {
+        this.tenant = ServerProcesses.tenant(configuration);
+        this.settings = DnsSettings.from(configuration);
+        this.zones = new ZoneFolder(ServerProcesses.dataFolder(configuration), tenant);
+        zones.poll();
+        this.processor = new QueryProcessor(zones::catalog, settings.maxUdpSize(), counters);
+        this.watcher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "multistack-dns-zones-" + tenant);
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            bind(stack.transport());
+        } catch (InterruptedException | RuntimeException failed) {
+            deactivate();
+            throw failed;
+        }
+        watcher.scheduleWithFixedDelay(this::pollSafely, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+        LOG.log(Level.INFO, "Tenant {0}: dns started on port {1} with {2} zones from {3}", tenant, settings.port(),
+                zones.zones().size(), zones.folder());
+    }
+
+    private void bind(TenantTransport transport) throws InterruptedException {
+        // the limiter is used on the tenant's event loop only, where both channels live
+        QueryHandler handler = new QueryHandler(processor,
+                new RateLimiter(settings.rateLimit(), System::nanoTime), counters);
+        channels.add(new Bootstrap().group(transport.eventLoop()).channelFactory(transport.datagramChannels())
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline().addLast(new DatagramDnsQueryDecoder(), new DatagramDnsResponseEncoder(),
+                                handler);
+                    }
+                }).bind(settings.port()).sync().channel());
+        channels.add(new ServerBootstrap().group(transport.eventLoop()).channelFactory(transport.serverChannels())
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline().addLast(new TcpDnsQueryDecoder(), new TcpDnsResponseEncoder(), handler);
+                    }
+                }).bind(settings.port()).sync().channel());
+    }
+
+    private void pollSafely() {
+        try {
+            zones.poll();
+        } catch (RuntimeException unexpected) { // a scheduled task that throws is never run again
+            LOG.log(Level.ERROR, "Tenant " + tenant + ": zone poll failed", unexpected);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        watcher.shutdownNow();
+        channels.forEach(channel -> channel.close().syncUninterruptibly());
+        channels.clear();
+        LOG.log(Level.INFO, "Tenant {0}: dns stopped", tenant);
+    }
+
+    @Override
+    public String tenant() {
+        return tenant;
+    }
+
+    @Override
+    public String service() {
+        return "dns";
+    }
+
+    @Override
+    public String status() {
+        return "udp+tcp port " + settings.port() + ", " + zones.zones().size() + " zones, " + counters;
+    }
+
+    /** The zones being served, for {@code dns:zones}. */
+    List<Zone> zones() {
+        return zones.zones();
+    }
+
+    /** The answer a query would get (without size limits), for {@code dns:query}. */
+    Answer query(String name, DnsRecordType type) {
+        return Authority.answer(zones.catalog(), name, type);
+    }
+}
