@@ -53,7 +53,7 @@ record ByteRange(long first, long last) {
                 return new Part(new ByteRange(Math.max(0, length - suffix), length - 1));
             }
             long first = digits(from);
-            long last = to.isEmpty() ? length - 1 : digits(to);
+            long last = to.isEmpty() ? Long.MAX_VALUE : digits(to);
             if (last < first) {
                 return new Whole(); // invalid range-spec: ignore the header
             }
