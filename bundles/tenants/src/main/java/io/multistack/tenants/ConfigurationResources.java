@@ -18,7 +18,6 @@ import org.apache.felix.cm.json.io.Configurations;
  * {@code tenant:export} writes is exactly what the Configurator applies.
  */
 final class ConfigurationResources {
-    /** Keys of the Configurator's own (policy, ranking...), not properties of the configuration. */
     private static final String CONFIGURATOR_KEY = ":configurator:";
 
     private ConfigurationResources() {}
@@ -26,14 +25,13 @@ final class ConfigurationResources {
     /** PID (or {@code FACTORYPID~NAME}) to properties, in the resource's order. */
     static Map<String, Hashtable<String, Object>> read(String identifier, InputStream json) throws IOException {
         try (Reader reader = Configurations.jsonCommentAwareReader(new InputStreamReader(json, StandardCharsets.UTF_8))) {
-            ConfigurationResource resource = Configurations.buildReader().withIdentifier(identifier).build(reader)
-                    .readConfigurationResource();
+            // Per-configuration Configurator keys (policy, ranking) steer the Configurator, they are no properties.
+            ConfigurationResource resource = Configurations.buildReader().verifyAsBundleResource(true)
+                    .withIdentifier(identifier).withConfiguratorPropertyHandler((pid, key, value) -> { })
+                    .build(reader).readConfigurationResource();
+            // Plain tables: the reader's own (order-keeping) dictionaries compare only with their kind.
             Map<String, Hashtable<String, Object>> configurations = new LinkedHashMap<>();
-            resource.getConfigurations().forEach((pid, properties) -> {
-                Hashtable<String, Object> clean = new Hashtable<>(properties);
-                clean.keySet().removeIf(key -> key.startsWith(CONFIGURATOR_KEY));
-                configurations.put(pid, clean);
-            });
+            resource.getConfigurations().forEach((pid, properties) -> configurations.put(pid, new Hashtable<>(properties)));
             return configurations;
         }
     }
