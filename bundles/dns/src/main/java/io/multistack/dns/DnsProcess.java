@@ -73,21 +73,22 @@ public final class DnsProcess implements ServerProcess {
 
     private void bind(TenantTransport transport) throws InterruptedException {
         // the limiter is used on the tenant's event loop only, where both channels live
-        QueryHandler handler = new QueryHandler(processor,
-                new RateLimiter(settings.rateLimit(), System::nanoTime), counters);
+        RateLimiter limiter = new RateLimiter(settings.rateLimit(), System::nanoTime);
+        QueryHandler datagrams = new QueryHandler(processor, limiter, counters, false);
+        QueryHandler streams = new QueryHandler(processor, limiter, counters, true);
         channels.add(new Bootstrap().group(transport.eventLoop()).channelFactory(transport.datagramChannels())
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
                         channel.pipeline().addLast(new DatagramDnsQueryDecoder(), new DatagramDnsResponseEncoder(),
-                                handler);
+                                datagrams);
                     }
                 }).bind(settings.port()).sync().channel());
         channels.add(new ServerBootstrap().group(transport.eventLoop()).channelFactory(transport.serverChannels())
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        channel.pipeline().addLast(new TcpDnsQueryDecoder(), new TcpDnsResponseEncoder(), handler);
+                        channel.pipeline().addLast(new TcpDnsQueryDecoder(), new TcpDnsResponseEncoder(), streams);
                     }
                 }).bind(settings.port()).sync().channel());
     }

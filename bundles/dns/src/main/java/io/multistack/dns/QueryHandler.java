@@ -3,7 +3,6 @@ package io.multistack.dns;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.DatagramChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.dns.DatagramDnsQuery;
 import io.netty.handler.codec.dns.DatagramDnsResponse;
@@ -26,11 +25,14 @@ final class QueryHandler extends SimpleChannelInboundHandler<DnsQuery> {
     private final QueryProcessor processor;
     private final RateLimiter limiter;
     private final DnsCounters counters;
+    private final boolean stream;
 
-    QueryHandler(QueryProcessor processor, RateLimiter limiter, DnsCounters counters) {
+    /** @param stream TCP: a decoding error closes the connection (a stream out of step cannot be resynchronised) */
+    QueryHandler(QueryProcessor processor, RateLimiter limiter, DnsCounters counters, boolean stream) {
         this.processor = processor;
         this.limiter = limiter;
         this.counters = counters;
+        this.stream = stream;
     }
 
     @Override
@@ -57,8 +59,8 @@ final class QueryHandler extends SimpleChannelInboundHandler<DnsQuery> {
         } else {
             LOG.log(Level.WARNING, "DNS server error: {0}", cause.toString());
         }
-        if (!(ctx.channel() instanceof DatagramChannel)) {
-            ctx.close(); // a TCP stream out of step cannot be resynchronised
+        if (stream) {
+            ctx.close();
         }
     }
 }

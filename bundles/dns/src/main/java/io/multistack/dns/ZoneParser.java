@@ -68,7 +68,8 @@ final class ZoneParser {
             lines.add(entry.line());
         }
         if (soa == null) {
-            throw new ZoneFileException(file, entries.isEmpty() ? 1 : entries.getFirst().line(),
+            // name the first record's line: that is where the SOA belongs
+            throw new ZoneFileException(file, lines.isEmpty() ? 1 : lines.getFirst(),
                     "missing SOA record: a zone starts with the SOA of its apex");
         }
         checkContents(records, lines, soa.name());
