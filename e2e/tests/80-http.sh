@@ -44,6 +44,16 @@ http_code() {
     site_curl "$site" -o /dev/null -w '%{http_code}' "$@" "http://$TENANT_IP:$HTTP_PORT$path" 2>/dev/null
 }
 
+# http_code_is SITE PATH CODE [CURL_ARGS...]: for wait_until.
+http_code_is() {
+    local site=$1 path=$2 code=$3
+    shift 3
+    [[ $(http_code "$site" "$path" "$@") == "$code" ]]
+}
+
+# http_body_is SITE URL TEXT: for wait_until.
+http_body_is() { [[ $(site_curl "$1" "$2" 2>/dev/null) == "$3" ]]; }
+
 http_serves_own_index() {
     [[ $(site_curl "$1" "http://$TENANT_IP:$HTTP_PORT/" 2>/dev/null) == "$(http_index_text "$1")" ]]
 }
@@ -238,22 +248,21 @@ test_http_slow_loris_closed() {
 test_http_connection_limit_and_live_settings() {
     require_appliance
     http_ready
-    local pids=() i code
-    # tenant C allows 3 connections: hold them open, the 4th gets 503
+    local pids=() i
+    # tenant C allows 3 connections: hold them open for 3 s, a 4th gets 503
     for i in 1 2 3; do
-        in_site C timeout 8 bash -c "exec 3<>/dev/tcp/$TENANT_IP/$HTTP_PORT && sleep 6" &
+        in_site C timeout 5 bash -c "exec 3<>/dev/tcp/$TENANT_IP/$HTTP_PORT && sleep 3" &
         pids+=($!)
     done
     sleep 1
-    code=$(http_code C /)
-    expect_eq "site C: a 4th connection (maxConnections=3)" 503 "$code"
+    expect_eq "site C: a 4th connection (maxConnections=3)" 503 "$(http_code C /)"
     expect_eq "site A meanwhile" 200 "$(http_code A /)"
-    for i in "${pids[@]}"; do kill "$i" 2>/dev/null; wait "$i" 2>/dev/null; done
-    wait_until 5 test "$(http_code C /)" = 200 || fail "site C not served again after the held connections ended"
+    wait "${pids[@]}"
+    wait_until 5 http_code_is C / 200 || fail "site C not served again after the held connections ended"
     # a port change applies live
     on_test_exit "http_write_settings C maxConnections=3"
     http_write_settings C maxConnections=3 port=8080
-    wait_until 10 test "$(site_curl C "http://$TENANT_IP:8080/" 2>/dev/null)" = "$(http_index_text C)" ||
+    wait_until 10 http_body_is C "http://$TENANT_IP:8080/" "$(http_index_text C)" ||
         fail "site C: not served on port 8080 within 10 s of the settings edit"
     [[ $(http_code C /) == 000 ]] || fail "site C: port 80 still answers after the move to 8080"
     app_client flow:table 2>&1 | grep -E "^ *C\b.*http" | grep -q ':8080' || fail "flow:table does not show port 8080 for C"
@@ -280,7 +289,7 @@ test_http_service_removal() {
     http_ready
     on_test_exit "write_tenant A; write_tenant B; write_tenant C; app_remove_cfg '$(http_settings_name A)'; app_remove_cfg '$(http_settings_name B)'; app_remove_cfg '$(http_settings_name C)'"
     http_write_tenant A ""
-    wait_until 10 test "$(http_code A /)" = 000 || fail "site A still served 10 s after http left its services"
+    wait_until 10 http_code_is A / 000 || fail "site A still served 10 s after http left its services"
     check "site B still served" http_serves_own_index B
     check "site A still answers ping" site_answers A "$TENANT_IP"
     http_write_tenant A

@@ -292,7 +292,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             site.accessLog().log(ctx.channel().remoteAddress(), requestLine, status, future.isSuccess() ? bytes : 0,
                     referer, agent);
             if (close) {
-                ctx.close();
+                LingeringClose.close(ctx.channel());
             } else {
                 resumeIfDrained(ctx);
             }
