@@ -314,6 +314,27 @@ class RequestHandlerTest {
         }
 
         @Test
+        void a_client_that_does_not_read_stops_the_file_being_read() throws Exception {
+            Exchange exchange = new Exchange(www, SETTINGS);
+            // the channel's send buffer is full: what a slow reader causes on a real connection
+            exchange.channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+            exchange.send(get("/large.bin"));
+            long sent = 0;
+            for (Object out; (out = exchange.channel.readOutbound()) != null; ) {
+                sent += ((io.netty.buffer.ByteBuf) out).readableBytes();
+                io.netty.util.ReferenceCountUtil.release(out);
+            }
+            assertThat(sent).as("bytes queued while the client does not read").isLessThan(RequestHandler.CHUNK + 1024);
+            exchange.channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+            exchange.channel.runPendingTasks();
+            for (Object out; (out = exchange.channel.readOutbound()) != null; ) {
+                sent += ((io.netty.buffer.ByteBuf) out).readableBytes();
+                io.netty.util.ReferenceCountUtil.release(out);
+            }
+            assertThat(sent).as("everything once the client reads again").isGreaterThan(large.length);
+        }
+
+        @Test
         void connection_close_is_honoured() throws Exception {
             Exchange exchange = new Exchange(www, SETTINGS).send(get("/hello.txt", "Connection: close\r\n"));
             assertThat(exchange.only().header("connection")).isEqualTo("close");
