@@ -50,7 +50,7 @@ public final class DnsCommands {
         DnsRecordType recordType = type(type);
         Answer answer = server(tenant).query(name, recordType);
         StringBuilder out = new StringBuilder();
-        out.append("status: ").append(answer.code().toString().replaceFirst("\\(.*", "").strip())
+        out.append("status: ").append(rcodeName(answer.code().intValue()))
                 .append(answer.authoritative() ? ", flags: aa" : "").append('\n');
         section(out, "ANSWER", answer.answer());
         section(out, "AUTHORITY", answer.authority());
@@ -62,6 +62,12 @@ public final class DnsCommands {
             out.append(title).append(":\n");
             rrsets.forEach(rrset -> rrset.forEach(record -> out.append(record.presentation()).append('\n')));
         }
+    }
+
+    /** The names dig prints. */
+    private static String rcodeName(int code) {
+        List<String> names = List.of("NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED");
+        return code < names.size() ? names.get(code) : "RCODE" + code;
     }
 
     private static DnsRecordType type(String text) {
