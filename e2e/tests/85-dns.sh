@@ -154,8 +154,9 @@ test_dns_zone_edit_served_live() {
     fi
     expect_eq "site B unaffected by A's edit" "${DNS_WWW[B]}" "$(dig_short B "www.$DNS_ZONE")"
     # A broken edit: logged with file and line, the previous zone stays in service.
-    dns_write_zone A 192.168.1.91 3 "oops IN A 192.168.1.999"
-    line=$(($(dns_zone_text A 192.168.1.91 3 | wc -l)))
+    local broken="oops IN A 192.168.1.999"
+    dns_write_zone A 192.168.1.91 3 "$broken"
+    line=$(dns_zone_text A 192.168.1.91 3 "$broken" | grep -nF "$broken" | cut -d: -f1)
     wait_until 5 app_log_find "$DNS_ZONE.zone:$line:" >/dev/null ||
         fail "no log line naming $DNS_ZONE.zone:$line for the broken edit: $(app_log_lines | grep -F "$DNS_ZONE.zone" | tail -2)"
     note "log: $(app_log_find "$DNS_ZONE.zone:$line:" | tail -1)"
