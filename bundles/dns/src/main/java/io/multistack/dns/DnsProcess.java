@@ -38,6 +38,8 @@ import org.osgi.service.component.annotations.Reference;
 public final class DnsProcess implements ServerProcess {
     private static final Logger LOG = System.getLogger("io.multistack.dns");
     private static final long POLL_MILLIS = 1000;
+    /** A TCP client silent this long is disconnected. */
+    private static final long TCP_IDLE_MILLIS = 10_000;
 
     private final String tenant;
     private final DnsSettings settings;
@@ -88,7 +90,8 @@ public final class DnsProcess implements ServerProcess {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        channel.pipeline().addLast(new TcpDnsQueryDecoder(), new TcpDnsResponseEncoder(), streams);
+                        channel.pipeline().addLast(new IdleTimeout(TCP_IDLE_MILLIS), new TcpDnsQueryDecoder(),
+                                new TcpDnsResponseEncoder(), streams);
                     }
                 }).bind(settings.port()).sync().channel());
     }

@@ -27,6 +27,7 @@ final class QueryProcessor {
     /** Root name, type, class, TTL, RDLENGTH: an OPT without options. */
     private static final int OPT_SIZE = 11;
     private static final int QUESTION_FIXED = 4;
+    private static final int EDNS_VERSION = 0;
 
     private final Supplier<Catalog> catalog;
     private final int maxUdpSize;
@@ -44,11 +45,14 @@ final class QueryProcessor {
         response.setRecursionDesired(query.isRecursionDesired());
         int optCount = 0;
         int advertised = 0;
+        int version = 0;
         for (int i = 0; i < query.count(DnsSection.ADDITIONAL); i++) {
             DnsRecord record = query.recordAt(DnsSection.ADDITIONAL, i);
             if (record.type().equals(DnsRecordType.OPT)) {
                 optCount++;
-                advertised = record.dnsClass(); // OPT carries the requestor's UDP payload size as its class
+                // OPT carries the requestor's UDP payload size as its class, the EDNS version in its TTL
+                advertised = record.dnsClass();
+                version = (int) (record.timeToLive() >> 16) & 0xFF;
             }
         }
         boolean edns = optCount == 1;
@@ -58,6 +62,12 @@ final class QueryProcessor {
                     new DefaultDnsQuestion(question.name(), question.type(), question.dnsClass()));
         }
         Answer answer;
+        if (edns && version != EDNS_VERSION) {
+            // RFC 6891 6.1.3: BADVERS (16) is extended RCODE 1 in the OPT over header RCODE 0
+            fit(response, Answer.of(DnsResponseCode.NOERROR), 0);
+            response.addRecord(DnsSection.ADDITIONAL, new Opt(maxUdpSize, 1));
+            return;
+        }
         if (question == null || optCount > 1) {
             counters.formErrors.increment();
             answer = Answer.of(DnsResponseCode.FORMERR);
@@ -77,7 +87,7 @@ final class QueryProcessor {
                 + (edns ? OPT_SIZE : 0);
         fit(response, answer, limit - header);
         if (edns) {
-            response.addRecord(DnsSection.ADDITIONAL, new Opt(maxUdpSize));
+            response.addRecord(DnsSection.ADDITIONAL, new Opt(maxUdpSize, 0));
         }
     }
 
@@ -122,8 +132,8 @@ final class QueryProcessor {
 
     /** Our OPT: the payload size we accept, version 0, no options. */
     private static final class Opt extends io.netty.handler.codec.dns.AbstractDnsOptPseudoRrRecord {
-        Opt(int payloadSize) {
-            super(payloadSize);
+        Opt(int payloadSize, int extendedRcode) {
+            super(payloadSize, extendedRcode, EDNS_VERSION);
         }
     }
 }

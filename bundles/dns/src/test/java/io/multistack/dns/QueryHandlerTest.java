@@ -64,10 +64,14 @@ class QueryHandlerTest {
 
     /** A query as dig sends it; {@code ednsSize} 0 means without an OPT record. */
     private static ByteBuf query(int id, String name, DnsRecordType type, int ednsSize) {
+        return query(id, name, type, ednsSize, 0);
+    }
+
+    private static ByteBuf query(int id, String name, DnsRecordType type, int ednsSize, int ednsVersion) {
         DatagramDnsQuery query = new DatagramDnsQuery(CLIENT, SERVER, id);
         query.addRecord(DnsSection.QUESTION, new DefaultDnsQuestion(name, type));
         if (ednsSize > 0) {
-            query.addRecord(DnsSection.ADDITIONAL, new AbstractDnsOptPseudoRrRecord(ednsSize) {});
+            query.addRecord(DnsSection.ADDITIONAL, new AbstractDnsOptPseudoRrRecord(ednsSize, 0, ednsVersion) {});
         }
         EmbeddedChannel encoder = new EmbeddedChannel(new DatagramDnsQueryEncoder());
         encoder.writeOutbound(query);
@@ -245,5 +249,31 @@ class QueryHandlerTest {
         assertThat(counters.rateLimited.sum()).isEqualTo(2);
         now += 1_000_000_000L;
         assertThat(udp(server, query(9, "www.example.test.", DnsRecordType.A, 0))).isNotNull();
+    }
+
+    @Test
+    void unknownEdnsVersionGetsBadvers() {
+        DnsResponse response = udp(udpServer(1232, 0), query(5, "www.example.test.", DnsRecordType.A, 1232, 1));
+        assertThat(response.code().intValue()).as("header RCODE: low bits of BADVERS (16)").isZero();
+        assertThat(response.count(DnsSection.ANSWER)).isZero();
+        DnsRecord opt = response.recordAt(DnsSection.ADDITIONAL);
+        assertThat(opt.type()).isEqualTo(DnsRecordType.OPT);
+        assertThat(opt.timeToLive() >> 24).as("extended RCODE: high bits of BADVERS").isEqualTo(1);
+        assertThat(opt.timeToLive() >> 16 & 0xFF).as("our version").isZero();
+    }
+
+    @Test
+    void idleTcpConnectionsAreClosed() {
+        EmbeddedChannel connection = new EmbeddedChannel(new IdleTimeout(10_000));
+        connection.advanceTimeBy(9, java.util.concurrent.TimeUnit.SECONDS);
+        connection.runScheduledPendingTasks();
+        connection.writeInbound(Unpooled.wrappedBuffer(new byte[] {0}));
+        connection.<ByteBuf>readInbound().release();
+        connection.advanceTimeBy(9, java.util.concurrent.TimeUnit.SECONDS);
+        connection.runScheduledPendingTasks();
+        assertThat(connection.isActive()).as("a read restarted the timer").isTrue();
+        connection.advanceTimeBy(2, java.util.concurrent.TimeUnit.SECONDS);
+        connection.runScheduledPendingTasks();
+        assertThat(connection.isActive()).isFalse();
     }
 }
