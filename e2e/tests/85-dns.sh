@@ -138,6 +138,8 @@ test_dns_negative_answers_and_refusal() {
     expect_eq "status outside the tenant's zones" REFUSED "$(dig_status "$output")"
     output=$(site_dig B +tcp www.elsewhere.test A)
     expect_eq "status outside the zones over TCP" REFUSED "$(dig_status "$output")"
+    output=$(site_dig B +edns=1 +noednsnegotiation "www.$DNS_ZONE" A)
+    expect_eq "status for EDNS version 1" BADVERS "$(dig_status "$output")"
 }
 
 test_dns_zone_edit_served_live() {
