@@ -45,7 +45,7 @@ public final class HttpProcess implements ServerProcess {
         this.server = new HttpServer(stack.transport(), new Site(root, settings, accessLog));
         try {
             server.start();
-        } catch (InterruptedException | RuntimeException failed) {
+        } catch (Exception failed) { // Netty's sync() also throws undeclared checked exceptions (BindException)
             accessLog.close();
             LOG.log(Level.ERROR, "Tenant {0}: http cannot listen on port {1}: {2}", tenant, settings.port(),
                     failed.toString());
@@ -75,9 +75,9 @@ public final class HttpProcess implements ServerProcess {
         try {
             server.apply(new Site(root, settings, accessLog));
             LOG.log(Level.INFO, "Tenant {0}: http settings applied, {1}", tenant, server.status());
-        } catch (RuntimeException failed) {
-            LOG.log(Level.ERROR, "Tenant {0}: http cannot listen on port {1}: {2}", tenant, settings.port(),
-                    failed.toString());
+        } catch (Exception failed) { // as above; the previous port and settings stay
+            LOG.log(Level.ERROR, "Tenant {0}: http cannot listen on port {1}, settings not applied: {2}", tenant,
+                    settings.port(), failed.toString());
         }
     }
 

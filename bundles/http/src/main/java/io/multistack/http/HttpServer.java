@@ -45,15 +45,20 @@ final class HttpServer {
         listener = bind(site.settings().port());
     }
 
-    /** New settings: new connections get them; a new port is bound before the old one is closed. */
+    /**
+     * New settings: connections accepted from now on get them. A new port is bound before the
+     * old one is closed; when it cannot be bound nothing changes and the failure is thrown.
+     */
     void apply(Site next) throws InterruptedException {
-        int oldPort = site.settings().port();
-        site = next;
-        if (next.settings().port() != oldPort) {
-            Channel old = listener;
-            listener = bind(next.settings().port());
-            old.close().syncUninterruptibly();
+        if (next.settings().port() == site.settings().port()) {
+            site = next;
+            return;
         }
+        Channel fresh = bind(next.settings().port());
+        Channel old = listener;
+        listener = fresh;
+        site = next;
+        old.close().syncUninterruptibly();
     }
 
     void stop() {
