@@ -8,6 +8,8 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.dns.DatagramDnsQueryDecoder;
 import io.netty.handler.codec.dns.DatagramDnsResponseEncoder;
 import io.netty.handler.codec.dns.DnsRecordType;
@@ -48,6 +50,8 @@ public final class DnsProcess implements ServerProcess {
     private final QueryProcessor processor;
     private final ScheduledExecutorService watcher;
     private final List<Channel> channels = new ArrayList<>();
+    /** Open TCP connections: closed with the server, not left to their idle timeout. */
+    private final ChannelGroup connections;
 
     @Activate
     public DnsProcess(@Reference(name = "stack") TenantStack stack, Map<String, Object> configuration)
@@ -62,6 +66,7 @@ public final class DnsProcess implements ServerProcess {
             thread.setDaemon(true);
             return thread;
         });
+        this.connections = new DefaultChannelGroup("dns-" + tenant, stack.transport().eventLoop());
         try {
             bind(stack.transport());
         } catch (InterruptedException | RuntimeException failed) {
@@ -90,6 +95,7 @@ public final class DnsProcess implements ServerProcess {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
+                        connections.add(channel);
                         channel.pipeline().addLast(new IdleTimeout(TCP_IDLE_MILLIS), new TcpDnsQueryDecoder(),
                                 new TcpDnsResponseEncoder(), streams);
                     }
@@ -109,6 +115,7 @@ public final class DnsProcess implements ServerProcess {
         watcher.shutdownNow();
         channels.forEach(channel -> channel.close().syncUninterruptibly());
         channels.clear();
+        connections.close().awaitUninterruptibly();
         LOG.log(Level.INFO, "Tenant {0}: dns stopped", tenant);
     }
 
