@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The server around the request handler, on loopback kernel sockets standing in for a
- * tenant's transport: live settings (a port change rebinds), the connection limit, and the
- * lingering close that lets a client still sending read its error response.
+ * tenant's transport: live settings (a port change rebinds), the connection limit, and an
+ * error response reaching a client that is still sending.
  */
 class HttpServerTest {
     @TempDir
@@ -143,12 +143,23 @@ class HttpServerTest {
     }
 
     @Test
-    void a_client_still_sending_reads_its_error_instead_of_a_reset() throws Exception {
+    // Kernel sockets keep what arrived before a reset readable, so this passes with a plain close
+    // too; the tenant stack does not (an abort drops queued data), which e2e's nc tests show.
+    void a_client_still_sending_reads_its_error() throws Exception {
         int port = freePort();
         server = new HttpServer(loopback, site(port, 10));
         server.start();
-        // 64 KiB of header: the server answers 431 after 8 KiB while the rest is still arriving
-        String request = "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(64 * 1024) + "\r\n\r\n";
-        assertThat(exchange(port, request)).startsWith("HTTP/1.1 431 Request Header Fields Too Large");
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(5000);
+            // a header too large: the server answers 431 after 8 KiB ...
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(16 * 1024))
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            Thread.sleep(300);
+            // ... while the client is still sending, after the answer
+            socket.getOutputStream().write("b".repeat(16 * 1024).getBytes(StandardCharsets.ISO_8859_1));
+            Thread.sleep(100);
+            String reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(reply).startsWith("HTTP/1.1 431 Request Header Fields Too Large");
+        }
     }
 }
