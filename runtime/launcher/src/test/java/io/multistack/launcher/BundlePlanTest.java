@@ -34,9 +34,11 @@ class BundlePlanTest {
         assertThat(interactive.startLevel("io.multistack.flow")).isEqualTo(BundlePlan.SERVICES);
         assertThat(interactive.startLevel("org.apache.felix.configadmin")).isEqualTo(BundlePlan.SERVICES);
         assertThat(interactive.startLevel("org.apache.felix.fileinstall")).isEqualTo(BundlePlan.CONFIGURATION);
+        assertThat(interactive.startLevel("io.multistack.access")).isEqualTo(BundlePlan.ENDPOINTS);
         assertThat(interactive.startLevel("org.apache.felix.gogo.jline")).isEqualTo(BundlePlan.SHELL);
         assertThat(BundlePlan.SERVICES).isLessThan(BundlePlan.CONFIGURATION);
-        assertThat(BundlePlan.CONFIGURATION).isLessThan(BundlePlan.SHELL);
+        assertThat(BundlePlan.CONFIGURATION).isLessThan(BundlePlan.ENDPOINTS);
+        assertThat(BundlePlan.ENDPOINTS).isLessThan(BundlePlan.SHELL);
         assertThat(BundlePlan.BEGINNING_START_LEVEL).isEqualTo(BundlePlan.SHELL);
     }
 }

@@ -37,7 +37,7 @@ class FrameworkSettingsTest {
                 .containsEntry("multistack.home", "/srv/ms")
                 .containsEntry("multistack.etc", "/srv/ms/etc")
                 .containsEntry("felix.log.logger", logger)
-                .containsEntry("org.osgi.framework.startlevel.beginning", "3");
+                .containsEntry("org.osgi.framework.startlevel.beginning", Integer.toString(BundlePlan.SHELL));
     }
 
     @Test

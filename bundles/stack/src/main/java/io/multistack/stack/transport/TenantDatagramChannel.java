@@ -108,10 +108,9 @@ public final class TenantDatagramChannel extends AbstractChannel implements Data
 
     @Override
     protected void doBind(SocketAddress localAddress) {
-        InetSocketAddress wanted = (InetSocketAddress) localAddress;
-        checkOwnAddress(wanted.getAddress());
+        InetSocketAddress wanted = stack.bindable(localAddress);
         int port = udp().bind(wanted.getPort(), receiver);
-        local = new InetSocketAddress(Ipv4Address.toInet(stack.core().address()), port);
+        local = new InetSocketAddress(wanted.getAddress(), port);
     }
 
     @Override
@@ -230,16 +229,6 @@ public final class TenantDatagramChannel extends AbstractChannel implements Data
         }
         if (delivered) {
             pipeline().fireChannelReadComplete();
-        }
-    }
-
-    private void checkOwnAddress(InetAddress address) {
-        if (address == null || address.isAnyLocalAddress()) {
-            return;
-        }
-        if (!(address instanceof Inet4Address v4) || Ipv4Address.toInt(v4) != stack.core().address()) {
-            throw new IllegalArgumentException(address.getHostAddress() + " is not this tenant's address "
-                    + Ipv4Address.format(stack.core().address()));
         }
     }
 

@@ -66,14 +66,9 @@ public final class TenantServerChannel extends AbstractServerChannel implements 
 
     @Override
     protected void doBind(SocketAddress localAddress) {
-        InetSocketAddress wanted = (InetSocketAddress) localAddress;
-        if (wanted.getAddress() != null && !wanted.getAddress().isAnyLocalAddress()
-                && (!(wanted.getAddress() instanceof Inet4Address v4)
-                        || Ipv4Address.toInt(v4) != stack.core().address())) {
-            throw new IllegalArgumentException(wanted.getAddress().getHostAddress() + " is not this tenant's address");
-        }
+        InetSocketAddress wanted = stack.bindable(localAddress);
         listener = stack.tcp().listen(stack.core().address(), wanted.getPort(), config.getBacklog(), this::accept);
-        local = new InetSocketAddress(Ipv4Address.toInet(stack.core().address()), listener.port());
+        local = new InetSocketAddress(wanted.getAddress(), listener.port());
     }
 
     @Override

@@ -190,13 +190,7 @@ public final class TenantSocketChannel extends AbstractChannel implements Socket
 
     @Override
     protected void doBind(SocketAddress localAddress) {
-        InetSocketAddress wanted = (InetSocketAddress) localAddress;
-        if (wanted.getAddress() != null && !wanted.getAddress().isAnyLocalAddress()
-                && (!(wanted.getAddress() instanceof Inet4Address v4)
-                        || Ipv4Address.toInt(v4) != stack.core().address())) {
-            throw new IllegalArgumentException(wanted.getAddress().getHostAddress() + " is not this tenant's address");
-        }
-        local = address(stack.core().address(), wanted.getPort());
+        local = stack.bindable(localAddress);
     }
 
     @Override
