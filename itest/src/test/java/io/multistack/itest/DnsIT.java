@@ -103,6 +103,8 @@ public class DnsIT {
         assertThat(process.service()).isEqualTo("dns");
         assertThat(process.status()).contains("port 53");
         assertThat(String.valueOf(dns.getProperty("data.folder"))).endsWith("tenants/A/dns");
+        Eventually.within(APPLIED, () -> assertThat(Shell.linesWithWords(shell.run("flow:table"), "A", "dns", "running"))
+                .as("flow:table row of A's dns").singleElement().asString().contains("queries"));
     }
 
     @Test
