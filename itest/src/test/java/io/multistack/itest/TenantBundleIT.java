@@ -26,8 +26,9 @@ import org.osgi.service.cm.ConfigurationAdmin;
 /**
  * A tenant that travels as a bundle (OSGi Configurator JSON + content, header
  * {@code Multistack-Tenant}): starting it brings the tenant up with its settings, tunnel row
- * and www content; stopping or uninstalling it takes exactly that tenant down; and
- * {@code tenant:export} writes a bundle that brings the same tenant back.
+ * and www content; stopping or uninstalling it takes exactly that tenant down; it may bring
+ * its own server process; and {@code tenant:export} writes a bundle that brings the same
+ * tenant back.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
@@ -140,6 +141,34 @@ public class TenantBundleIT {
         Eventually.within(APPLIED, () -> assertThat(stacks.names()).containsExactly("A", "D"));
         assertThat(home.tenantData("D").resolve("www/index.html")).hasContent("<h1>tenant D</h1>");
         assertThat(home.tenantData("A").resolve("www/index.html")).doesNotExist();
+    }
+
+    @Test
+    public void aTenantBundleMayBringItsOwnServerProcess() throws Exception {
+        Path jar = home.root().resolve("tenant-F.jar");
+        TestJars.asTenantBundle(Path.of(System.getProperty("itest.greeting")), "F", """
+                {
+                  ":configurator:resource-version": 1,
+                  "io.multistack.tenant~F": { "vlan": "660", "address": "192.168.1.1/24", "services": "greeting" },
+                  "io.multistack.greeting~F": { "text": "F's own" }
+                }
+                """, jar);
+        Bundle bundle = install(jar);
+
+        bundle.start();
+
+        Eventually.within(APPLIED, () -> {
+            assertThat(stacks.names()).containsExactly("A", "F");
+            assertThat(processes.tenantsRunning("greeting")).containsExactly("F");
+        });
+        assertThat(processes.references("F", "greeting").iterator().next().getBundle()).isEqualTo(bundle);
+
+        bundle.stop();
+
+        Eventually.within(APPLIED, () -> {
+            assertThat(stacks.names()).containsExactly("A");
+            assertThat(processes.tenantsRunning("greeting")).isEmpty();
+        });
     }
 
     @Test

@@ -16,6 +16,10 @@ import java.util.jar.Manifest;
 
 /** Bundle jars the tests make: another version of a built bundle, and tenant bundles. */
 public final class TestJars {
+    /** Without this requirement the OSGi Configurator ignores a bundle's configuration resources. */
+    private static final String CONFIGURATOR =
+            "osgi.extender;filter:=\"(&(osgi.extender=osgi.configurator)(version>=1.0)(!(version>=2.0)))\"";
+
     private TestJars() {}
 
     /** A copy of {@code jar} with another Bundle-Version: what a second build of the bundle would be. */
@@ -48,8 +52,7 @@ public final class TestJars {
         main.putValue("Bundle-SymbolicName", "io.multistack.tenant." + tenant);
         main.putValue("Bundle-Version", "1.0.0");
         main.putValue("Multistack-Tenant", tenant);
-        main.putValue("Require-Capability",
-                "osgi.extender;filter:=\"(&(osgi.extender=osgi.configurator)(version>=1.0)(!(version>=2.0)))\"");
+        main.putValue("Require-Capability", CONFIGURATOR);
         writeAtomically(target, out -> {
             try (JarOutputStream jar = new JarOutputStream(out, manifest)) {
                 put(jar, "OSGI-INF/configurator/tenant-" + tenant + ".json", json);
@@ -58,6 +61,32 @@ public final class TestJars {
                 }
             }
         });
+    }
+
+    /**
+     * {@code serverProcessJar} turned into tenant {@code tenant}'s bundle: its own server-process
+     * components plus the tenant's Configurator resource {@code json}.
+     */
+    public static void asTenantBundle(Path serverProcessJar, String tenant, String json, Path target)
+            throws IOException {
+        try (JarInputStream in = new JarInputStream(Files.newInputStream(serverProcessJar))) {
+            Manifest manifest = new Manifest(in.getManifest());
+            Attributes main = manifest.getMainAttributes();
+            main.putValue("Bundle-SymbolicName", "io.multistack.tenant." + tenant);
+            main.putValue("Multistack-Tenant", tenant);
+            String required = main.getValue("Require-Capability");
+            main.putValue("Require-Capability", (required == null ? "" : required + ",") + CONFIGURATOR);
+            writeAtomically(target, out -> {
+                try (JarOutputStream jarOut = new JarOutputStream(out, manifest)) {
+                    for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
+                        jarOut.putNextEntry(new JarEntry(entry.getName()));
+                        in.transferTo(jarOut);
+                        jarOut.closeEntry();
+                    }
+                    put(jarOut, "OSGI-INF/configurator/tenant-" + tenant + ".json", json);
+                }
+            });
+        }
     }
 
     /** The bytes of a jar, for {@code Bundle.update(InputStream)} and {@code installBundle}. */
