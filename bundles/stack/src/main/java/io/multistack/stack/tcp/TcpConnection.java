@@ -129,15 +129,16 @@ public final class TcpConnection {
     /**
      * Queues up to {@link #sendBufferFree()} bytes of {@code data} (retained slices, no copy;
      * the caller keeps its reference) and sends what the windows allow unless Nagle holds it.
-     * Returns the bytes taken; 0 means full, and {@link ConnectionHandler#writable()} follows.
+     * Returns the bytes taken. When it took less than offered, or the buffer is now full,
+     * {@link ConnectionHandler#writable()} follows once space is freed.
      */
     public int write(ByteBuf data, long now) {
         if (sender.finQueued() || state == TcpState.CLOSED || state == TcpState.TIME_WAIT) {
             throw new IllegalStateException("output is shut down");
         }
         int taken = sender.enqueue(data);
-        if (taken < data.readableBytes()) {
-            sender.writeBlocked = true;
+        if (taken < data.readableBytes() || sender.free() == 0) {
+            sender.writeBlocked = true; // writable() follows when space frees up
         }
         return taken;
     }

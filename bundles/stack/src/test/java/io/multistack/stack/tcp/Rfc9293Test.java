@@ -305,6 +305,15 @@ class Rfc9293Test {
         }
 
         @Test
+        void fillingTheBufferExactlyAlsoPromisesWritable() {
+            TcpScript s = TcpScript.established(TcpScript.plain().withBuffers(64 * 1024, 4096));
+            assertThat(s.write(4096)).isEqualTo(4096);
+            s.output.take();
+            s.send(2, s.seg(ACK).seq(R + 1).ack(L + 1461));
+            assertThat(s.events.writable).isEqualTo(1);
+        }
+
+        @Test
         void writeTakesOnlyTheFreeSendBuffer() {
             TcpScript s = TcpScript.established(TcpScript.plain().withBuffers(64 * 1024, 4096));
             s.send(0, s.seg(ACK).seq(R + 1).ack(L + 1).window(0));
