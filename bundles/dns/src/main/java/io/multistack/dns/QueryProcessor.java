@@ -57,6 +57,9 @@ final class QueryProcessor {
         }
         boolean edns = optCount == 1;
         DnsQuestion question = query.count(DnsSection.QUESTION) == 1 ? query.recordAt(DnsSection.QUESTION) : null;
+        if (question != null && !encodable(question.name())) {
+            question = null; // FORMERR without echoing what the codec could not write back
+        }
         if (question != null) {
             response.addRecord(DnsSection.QUESTION,
                     new DefaultDnsQuestion(question.name(), question.type(), question.dnsClass()));
@@ -111,6 +114,14 @@ final class QueryProcessor {
             add(response, DnsSection.ANSWER, List.of(rrset));
             used += size;
         }
+    }
+
+    /**
+     * Whether the codec can write the name back: labels with a dot or NUL byte inside decode into
+     * names with empty labels or NULs, which the encoder rejects.
+     */
+    private static boolean encodable(String name) {
+        return name.equals(Names.ROOT) || !name.startsWith(".") && !name.contains("..") && name.indexOf('\0') < 0;
     }
 
     private static boolean isTransfer(DnsRecordType type) {

@@ -276,4 +276,24 @@ class QueryHandlerTest {
         connection.runScheduledPendingTasks();
         assertThat(connection.isActive()).isFalse();
     }
+
+    @Test
+    void namesTheCodecCannotWriteBackAreRefusedAsMalformedOrFormerr() {
+        EmbeddedChannel server = udpServer(1232, 0);
+        byte[] header = {0, 7, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0};
+        byte[] dotInLabel = {2, '.', 'a', 0, 0, 1, 0, 1};
+        byte[] nulInLabel = {2, 'a', 0, 0, 0, 1, 0, 1};
+        for (byte[] question : List.of(dotInLabel, nulInLabel)) {
+            long malformed = counters.malformed.sum();
+            DnsResponse response = udp(server, Unpooled.buffer().writeBytes(header).writeBytes(question));
+            if (response == null) {
+                assertThat(counters.malformed.sum()).as("dropped by the decoder").isEqualTo(malformed + 1);
+            } else {
+                assertThat(response.code()).isEqualTo(DnsResponseCode.FORMERR);
+                assertThat(response.count(DnsSection.QUESTION)).isZero();
+            }
+        }
+        assertThat(udp(server, query(8, "www.example.test.", DnsRecordType.A, 0)).code())
+                .isEqualTo(DnsResponseCode.NOERROR);
+    }
 }
