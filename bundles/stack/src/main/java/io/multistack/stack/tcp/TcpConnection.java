@@ -283,25 +283,45 @@ public final class TcpConnection {
         sender.sendSyn(now, true);
     }
 
-    /** A valid SYN cookie ACK: ESTABLISHED at once with only the cookie's MSS (no WS, SACK, TS). */
+    /**
+     * A valid SYN cookie ACK: ESTABLISHED at once with the cookie's MSS, and window scaling,
+     * SACK and timestamps when the peer echoed a cookie timestamp carrying them.
+     */
     void openFromCookie(Tcp ack, int mss, long now) {
         fromCookie = true;
         receiver.init(ack.seq() - 1);
         receiver.rcvAdv = receiver.rcvNxt + Math.min(65535, receiver.bufferSize); // what the cookie SYN-ACK offered
+        TcpOptions o = ack.options();
+        if (settings.timestamps() && o.hasTimestamp()) {
+            timestamps = true;
+            sack = settings.sack() && SynCookies.decodeSack(o.tsEcr());
+            int peerShift = SynCookies.decodeWindowScale(o.tsEcr());
+            windowScaling = settings.windowScaling() && peerShift >= 0;
+            if (windowScaling) {
+                sendShift = peerShift;
+                receiveShift = chooseShift();
+            }
+            receiver.tsRecent = o.tsVal();
+            receiver.tsRecentValid = true;
+        }
         sender.cookieEstablished(mss);
-        sender.peerWindow(ack.window(), ack.seq(), ack.ack());
+        sender.peerWindow(ack.window() << sendShift, ack.seq(), ack.ack());
         state = TcpState.SYN_RECEIVED;
     }
 
-    int chooseShift() {
+    static int shiftFor(TcpSettings settings, int receiveBuffer) {
         if (!settings.windowScaling()) {
             return 0;
         }
         int shift = 0;
-        while (shift < 14 && (65535L << shift) < receiver.bufferSize) {
+        while (shift < 14 && (65535L << shift) < receiveBuffer) {
             shift++;
         }
         return shift;
+    }
+
+    int chooseShift() {
+        return shiftFor(settings, receiver.bufferSize);
     }
 
     /** Applies the options of the peer's SYN (ours were offered per settings). */

@@ -91,14 +91,29 @@ public final class TcpListener {
     }
 
     private void sendCookie(FourTuple tuple, Tcp syn, long now) {
-        int peerMss = syn.options().mss() > 0 ? syn.options().mss() : TcpConnection.SYN_MSS_DEFAULT;
+        TcpOptions peer = syn.options();
+        int peerMss = peer.mss() > 0 ? peer.mss() : TcpConnection.SYN_MSS_DEFAULT;
         int mss = Math.min(peerMss, engine.output().mtu() - 40);
         int cookie = engine.cookies().make(tuple, syn.seq(), mss, now);
         cookiesSent++;
         engine.count("tcp.syn-cookie-sent");
-        int window = Math.min(65535, engine.settings().receiveBuffer());
+        TcpSettings settings = engine.settings();
+        int window = Math.min(65535, settings.receiveBuffer());
+        TcpOptions options = TcpOptions.NONE.withMss(engine.output().mtu() - 40);
+        if (settings.timestamps() && peer.hasTimestamp()) {
+            // the options the cookie cannot hold travel in our timestamp (see SynCookies)
+            boolean sack = settings.sack() && peer.sackPermitted();
+            int windowScale = settings.windowScaling() ? peer.windowScale() : -1;
+            int tsNow = (int) (now / 1_000_000L)
+                    + engine.isn().timestampOffset(tuple.localIp(), tuple.localPort(), tuple.remoteIp(), tuple.remotePort());
+            options = options.withSackPermitted(sack)
+                    .withTimestamp(SynCookies.encodeOptions(tsNow, windowScale, sack), peer.tsVal());
+            if (windowScale >= 0) {
+                options = options.withWindowScale(TcpConnection.shiftFor(settings, settings.receiveBuffer()));
+            }
+        }
         Tcp synAck = new Tcp(tuple.localPort(), tuple.remotePort(), cookie, syn.seq() + 1, Tcp.SYN | Tcp.ACK,
-                window, 0, TcpOptions.NONE.withMss(engine.output().mtu() - 40));
+                window, 0, options);
         engine.sendHeader(tuple, synAck, now);
     }
 

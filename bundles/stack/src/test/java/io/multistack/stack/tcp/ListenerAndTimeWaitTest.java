@@ -35,9 +35,10 @@ class ListenerAndTimeWaitTest {
         }
 
         @Test
-        void fullBacklogAnswersWithACookieOfferingOnlyMss() {
+        void withoutTimestampsACookieOffersOnlyMss() {
             TcpScript s = fullBacklog();
-            s.send(1, s.seg(SYN).seq(R).ports(OTHER_PORT, LOCAL_PORT).options(s.remoteSynOptions()));
+            s.send(1, s.seg(SYN).seq(R).ports(OTHER_PORT, LOCAL_PORT)
+                    .options(TcpOptions.NONE.withMss(1460).withSackPermitted(true).withWindowScale(7)));
             TcpScript.Sent synAck = s.expectOne(1, s.seg(SYN | ACK).ack(R + 1).window(65535)
                     .ports(OTHER_PORT, LOCAL_PORT).options(TcpOptions.NONE.withMss(1460)));
             assertThat(s.engine.connections()).hasSize(1);
@@ -54,6 +55,30 @@ class ListenerAndTimeWaitTest {
             s.write("hi");
             s.expect(2, s.seg(ACK | PSH).seq(cookie + 1).ack(R + 1).ports(OTHER_PORT, LOCAL_PORT).payload("hi"));
             assertThat(s.listener.cookiesAccepted()).isEqualTo(1);
+        }
+
+        @Test
+        void withTimestampsTheCookieKeepsWindowScalingAndSack() {
+            TcpScript s = fullBacklog();
+            s.advance(1000);
+            s.output.take(); // the first handshake's SYN-ACK retransmission
+            s.send(1000, s.seg(SYN).seq(R).ports(OTHER_PORT, LOCAL_PORT).options(s.remoteSynOptions()));
+            TcpScript.Sent synAck = s.expectOne(1000, s.seg(SYN | ACK).ack(R + 1).ports(OTHER_PORT, LOCAL_PORT));
+            TcpOptions o = synAck.tcp().options();
+            assertThat(o.windowScale()).isEqualTo(3);
+            assertThat(o.sackPermitted()).isTrue();
+            assertThat(o.tsEcr()).isEqualTo(100);
+            // our clock (1000 ms) with the peer's options in the low 6 bits: wscale 7, SACK
+            assertThat(o.tsVal() & 0x3F).isEqualTo(7 | 0x10);
+            assertThat(o.tsVal()).isLessThanOrEqualTo(1000);
+            s.send(1001, s.seg(ACK).seq(R + 1).ack(synAck.seq() + 1).window(1000).ports(OTHER_PORT, LOCAL_PORT)
+                    .options(TcpOptions.NONE.withTimestamp(101, o.tsVal())));
+            TcpConnectionSnapshot snap = s.accepted.get(0).snapshot(s.now);
+            assertThat(snap.timestamps()).isTrue();
+            assertThat(snap.sack()).isTrue();
+            assertThat(snap.sendWindowScale()).isEqualTo(7);
+            assertThat(snap.receiveWindowScale()).isEqualTo(3);
+            assertThat(snap.mss()).isEqualTo(1460 - 12);
         }
 
         @Test
