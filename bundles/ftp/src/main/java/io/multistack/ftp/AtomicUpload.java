@@ -1,0 +1,139 @@
+package io.multistack.ftp;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One upload, durable and atomic: bytes go to a hidden temporary file in the target's own
+ * folder (so the rename stays within one file system); {@link #commit} forces them to disk
+ * and renames the temporary over the target. Until then the target is untouched, so an
+ * aborted, failed or killed upload leaves the previous file or none, never a partial one.
+ * A resumed upload (REST, APPE) starts by copying the kept prefix of the existing file.
+ */
+final class AtomicUpload implements AutoCloseable {
+    private final Path target;
+    private final Path temporary;
+    private final FileChannel channel;
+    private long written;
+    private boolean finished;
+
+    private AtomicUpload(Path target, Path temporary, FileChannel channel) {
+        this.target = target;
+        this.temporary = temporary;
+        this.channel = channel;
+    }
+
+    /** Starts an upload that keeps the first {@code keep} bytes of the existing target. */
+    static AtomicUpload begin(Path target, long keep) throws IOException {
+        Path temporary = target.resolveSibling(FileArea.TEMPORARY_PREFIX
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
+        FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        AtomicUpload upload = new AtomicUpload(target, temporary, channel);
+        try {
+            if (keep > 0) {
+                try (FileChannel existing = FileChannel.open(target, StandardOpenOption.READ)) {
+                    long copied = 0;
+                    while (copied < keep) {
+                        long n = existing.transferTo(copied, keep - copied, channel);
+                        if (n <= 0) {
+                            throw new IOException("the existing file is shorter than the restart offset");
+                        }
+                        copied += n;
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException failed) {
+            upload.abort();
+            throw failed;
+        }
+        upload.written = keep;
+        return upload;
+    }
+
+    void write(ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            written += channel.write(bytes);
+        }
+    }
+
+    long written() {
+        return written;
+    }
+
+    /** Syncs the data and renames the temporary into place; blocking, so not on an event loop. */
+    void commit() throws IOException {
+        if (finished) {
+            throw new IOException("upload already finished");
+        }
+        try {
+            channel.force(true);
+            channel.close();
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException impossible) {
+                throw new IOException("cannot rename atomically in " + target.getParent(), impossible);
+            }
+            syncFolder(target.getParent());
+            finished = true;
+        } catch (IOException | RuntimeException failed) {
+            abort();
+            throw failed;
+        }
+    }
+
+    /** Drops the temporary; the target stays as it was. Safe to call more than once. */
+    void abort() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // the temporary is deleted anyway
+        }
+        try {
+            Files.deleteIfExists(temporary);
+        } catch (IOException ignored) {
+            // a leftover temporary is invisible and removed at the next start
+        }
+    }
+
+    @Override
+    public void close() {
+        abort();
+    }
+
+    /** Makes the rename itself durable: fsync of the folder (works on Linux). */
+    private static void syncFolder(Path folder) {
+        try (FileChannel directory = FileChannel.open(folder, StandardOpenOption.READ)) {
+            directory.force(true);
+        } catch (IOException notSupported) {
+            // some file systems refuse to open folders; the data itself is synced
+        }
+    }
+
+    /** Removes temporaries left by uploads a crash interrupted. */
+    static int removeLeftovers(Path root) throws IOException {
+        int[] removed = {0};
+        try (var files = Files.walk(root)) {
+            files.filter(file -> file.getFileName().toString().startsWith(FileArea.TEMPORARY_PREFIX))
+                    .forEach(file -> {
+                        try {
+                            Files.deleteIfExists(file);
+                            removed[0]++;
+                        } catch (IOException ignored) {
+                            // left for the next start
+                        }
+                    });
+        }
+        return removed[0];
+    }
+}
