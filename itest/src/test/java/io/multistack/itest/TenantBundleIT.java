@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
 import org.junit.Before;
@@ -20,7 +25,6 @@ import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
-import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
@@ -194,7 +198,7 @@ public class TenantBundleIT {
         configurations.delete(Configurations.TUNNEL, "siteE");
         Eventually.within(APPLIED, () -> assertThat(stacks.names()).containsExactly("A"));
         try (var files = Files.walk(home.tenantData("E"))) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
 
         Bundle bundle = install(jar);
@@ -223,19 +227,18 @@ public class TenantBundleIT {
         return context.installBundle(FrameworkUnderTest.location(jar.toString()));
     }
 
-    private java.util.List<String> configurationPids() throws Exception {
+    private List<String> configurationPids() throws Exception {
         var found = configurationAdmin.listConfigurations(null);
-        return found == null ? java.util.List.of()
-                : java.util.Arrays.stream(found).map(org.osgi.service.cm.Configuration::getPid).toList();
+        return found == null ? List.of() : Arrays.stream(found).map(org.osgi.service.cm.Configuration::getPid).toList();
     }
 
     /** The configuration's properties without the ones Configuration Admin adds. */
-    private Map<String, Object> properties(String pid) throws Exception, InvalidSyntaxException {
+    private Map<String, Object> properties(String pid) throws Exception {
         var found = configurationAdmin.listConfigurations("(" + Constants.SERVICE_PID + "=" + pid + ")");
         assertThat(found).as("configuration %s", pid).isNotNull().hasSize(1);
-        Map<String, Object> properties = new java.util.TreeMap<>();
+        Map<String, Object> properties = new TreeMap<>();
         var dictionary = found[0].getProperties();
-        for (String key : java.util.Collections.list(dictionary.keys())) {
+        for (String key : Collections.list(dictionary.keys())) {
             if (!key.startsWith("service.")) {
                 properties.put(key, dictionary.get(key));
             }

@@ -1,7 +1,6 @@
 package io.multistack.tenants;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -95,8 +94,7 @@ final class TenantBundleWriter {
         JarEntry entry = new JarEntry(name);
         entry.setTime(modified);
         out.putNextEntry(entry);
-        OutputStream body = out;
-        body.write(content);
+        out.write(content);
         out.closeEntry();
     }
 }
