@@ -1,9 +1,11 @@
 package io.multistack.tenants;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.osgi.framework.Constants;
@@ -13,6 +15,9 @@ import org.osgi.service.cm.ConfigurationAdmin;
 
 /** Configurations by PID, where {@code FACTORYPID~NAME} is a named factory configuration. */
 final class ConfigurationStore {
+    /** Set on configurations that FileInstall (or the etc bundle) made from a file in etc/. */
+    static final String FILE_KEY = "felix.fileinstall.filename";
+
     private final ConfigurationAdmin admin;
 
     ConfigurationStore(ConfigurationAdmin admin) {
@@ -26,14 +31,22 @@ final class ConfigurationStore {
         }
     }
 
-    /** Deletes those of {@code pids} that exist. */
-    void delete(Collection<String> pids) throws IOException {
+    /**
+     * Deletes those of {@code pids} that exist, except the ones an operator's file in etc/ made
+     * (they belong to the file, which stays); returns those kept.
+     */
+    List<String> deleteUnlessFromFile(Collection<String> pids) throws IOException {
+        List<String> kept = new ArrayList<>();
         for (String pid : pids) {
             Configuration existing = find(pid);
-            if (existing != null) {
+            Dictionary<String, Object> properties = existing == null ? null : existing.getProperties();
+            if (properties != null && properties.get(FILE_KEY) != null) {
+                kept.add(pid);
+            } else if (existing != null) {
                 existing.delete();
             }
         }
+        return kept;
     }
 
     /** The configuration with this PID, or null; never creates one. */

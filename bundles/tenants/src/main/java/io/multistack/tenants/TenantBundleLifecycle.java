@@ -28,7 +28,8 @@ import org.osgi.util.tracker.BundleTrackerCustomizer;
  * the bundle is uninstalled. It does nothing when the bundle stops, and nothing when a stopped
  * bundle starts again. This fills that gap: when the bundle stops, the configurations it
  * declares are deleted (the tenant, its settings, its tunnel rows: the tenant goes down), and
- * when that bundle starts again they are written back. Each start also copies the bundle's
+ * when that bundle starts again they are written back. A configuration that a file in etc/
+ * made is the file's and is never deleted here (the Configurator does not overwrite it either). Each start also copies the bundle's
  * {@code tenant/**} into {@code data/tenants/NAME/} (see {@link ContentCopy}).
  */
 final class TenantBundleLifecycle implements BundleTrackerCustomizer<TenantBundleLifecycle.TenantBundle> {
@@ -120,9 +121,13 @@ final class TenantBundleLifecycle implements BundleTrackerCustomizer<TenantBundl
             return;
         }
         try {
-            configurations.delete(tracked.declared.keySet());
+            List<String> kept = configurations.deleteUnlessFromFile(tracked.declared.keySet());
             tracked.takenDown = true;
             LOG.log(Level.INFO, "Tenant bundle {0} stopped: tenant {1} down", bundle.getSymbolicName(), tracked.tenant);
+            if (!kept.isEmpty()) {
+                LOG.log(Level.WARNING, "Tenant bundle {0} stopped: {1} kept, made by files in etc/",
+                        bundle.getSymbolicName(), kept);
+            }
         } catch (IOException | RuntimeException failed) {
             LOG.log(Level.ERROR, "Tenant bundle {0} stopped, but tenant {1} could not be taken down: {2}",
                     bundle.getSymbolicName(), tracked.tenant, failed.toString());

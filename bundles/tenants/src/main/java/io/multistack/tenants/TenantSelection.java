@@ -17,7 +17,7 @@ import java.util.Set;
 final class TenantSelection {
     /** Set by Configuration Admin or FileInstall, never by the operator. */
     private static final Set<String> MANAGED_KEYS = Set.of("service.pid", "service.factoryPid",
-            "service.bundleLocation", "felix.fileinstall.filename");
+            "service.bundleLocation", ConfigurationStore.FILE_KEY);
 
     private TenantSelection() {}
 

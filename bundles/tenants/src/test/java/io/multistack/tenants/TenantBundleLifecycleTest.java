@@ -112,6 +112,20 @@ class TenantBundleLifecycleTest {
     }
 
     @Test
+    void aConfigurationMadeByAFileInEtcIsNeverDeleted() throws Exception {
+        Bundle bundle = bundle(Map.of("Multistack-Tenant", "D"));
+        state = Bundle.ACTIVE;
+        configuratorApplies();
+        admin.stored.get("io.multistack.tenant~D").put("felix.fileinstall.filename", "file:/home/etc/io.multistack.tenant~D.cfg");
+        var tracked = lifecycle.addingBundle(bundle, null);
+
+        state = Bundle.STOPPING;
+        lifecycle.modifiedBundle(bundle, null, tracked);
+
+        assertThat(admin.stored).containsOnlyKeys("io.multistack.tenant~D");
+    }
+
+    @Test
     void uninstallingAStoppedBundleChangesNothingMore() throws Exception {
         Bundle bundle = bundle(Map.of("Multistack-Tenant", "D"));
         state = Bundle.ACTIVE;
