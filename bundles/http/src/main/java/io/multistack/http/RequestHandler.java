@@ -220,7 +220,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             }
         } catch (IOException e) {
             closeQuietly(channel);
-            send(ctx, request, message(request.protocolVersion(), HttpResponseStatus.NOT_FOUND), null, keepAlive);
+            HttpResponseStatus status = e instanceof java.nio.file.AccessDeniedException ? HttpResponseStatus.FORBIDDEN
+                    : HttpResponseStatus.NOT_FOUND;
+            send(ctx, request, message(request.protocolVersion(), status), null, keepAlive);
         }
     }
 

@@ -6,7 +6,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -84,36 +83,39 @@ final class StaticRoot {
         if (!real.startsWith(root)) {
             return new Refused(403, "link out of the root");
         }
-        if (Files.isDirectory(real)) {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(real, BasicFileAttributes.class); // a real path: no links left
+        } catch (IOException e) {
+            return new Refused(404, e.toString());
+        }
+        if (attributes.isDirectory()) {
             if (!rawPath.endsWith("/")) {
                 return new Redirect(rawPath + "/");
             }
-            Target index = file(real.resolve(INDEX));
+            Target index = index(real.resolve(INDEX));
             return index instanceof File ? index : new Directory(real, rawPath);
         }
-        return file(real);
+        return regularFile(real, attributes);
     }
 
-    private Target file(Path path) {
+    /** A directory's index.html, which may itself be a link. */
+    private Target index(Path path) {
         try {
             Path real = path.toRealPath();
             if (!real.startsWith(root)) {
                 return new Refused(403, "link out of the root");
             }
-            BasicFileAttributes attributes = Files.readAttributes(real, BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS);
-            if (!attributes.isRegularFile()) {
-                return new Refused(403, "not a regular file");
-            }
-            if (!Files.isReadable(real)) {
-                return new Refused(403, "not readable");
-            }
-            return new File(real, attributes);
+            return regularFile(real, Files.readAttributes(real, BasicFileAttributes.class));
         } catch (NoSuchFileException e) {
             return new Refused(404, "no such file");
         } catch (IOException e) {
             return new Refused(404, e.toString());
         }
+    }
+
+    private static Target regularFile(Path real, BasicFileAttributes attributes) {
+        return attributes.isRegularFile() ? new File(real, attributes) : new Refused(403, "not a regular file");
     }
 
     /** The path of an origin-form or absolute-form target without its query; null if neither. */
