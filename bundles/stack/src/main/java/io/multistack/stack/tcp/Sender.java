@@ -271,7 +271,9 @@ final class Sender {
         if (!c.persisting) {
             c.retransmitDeadline = hasOutstanding() ? now + rtt.rto() : TcpConnection.NONE;
         }
-        if (writeBlocked && free() > 0) {
+        int free = free();
+        if (writeBlocked && free > 0 && (free >= bufferSize / 3 || queue.size() == 0 || free >= 65536)) {
+            // like Linux's write wake-up: wait for a useful amount, not every freed segment
             writeBlocked = false;
             c.signalWritable();
         }
