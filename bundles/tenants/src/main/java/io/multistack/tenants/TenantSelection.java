@@ -2,6 +2,7 @@ package io.multistack.tenants;
 
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Dictionary;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,18 +47,18 @@ final class TenantSelection {
         return selected;
     }
 
-    /** The {@code services} key as the flow manager reads it: a list, or one string separated by commas or blanks. */
+    /** The {@code services} key as the flow manager reads it: a list, or one string separated by commas. */
     static List<String> services(Object value) {
         Collection<?> items = value instanceof Collection<?> collection ? collection
                 : value instanceof Object[] array ? Arrays.asList(array)
                 : value == null ? List.of() : List.of(value);
-        return items.stream().flatMap(item -> Arrays.stream(String.valueOf(item).split("[,\\s]+")))
-                .filter(name -> !name.isEmpty()).distinct().toList();
+        return items.stream().flatMap(item -> Arrays.stream(String.valueOf(item).split(",")))
+                .map(String::strip).filter(name -> !name.isEmpty()).distinct().toList();
     }
 
     private static Map<String, Object> operatorKeys(Dictionary<String, Object> properties) {
         Map<String, Object> kept = new LinkedHashMap<>();
-        for (String key : java.util.Collections.list(properties.keys()).stream().sorted().toList()) {
+        for (String key : Collections.list(properties.keys()).stream().sorted().toList()) {
             if (!MANAGED_KEYS.contains(key)) {
                 kept.put(key, properties.get(key));
             }

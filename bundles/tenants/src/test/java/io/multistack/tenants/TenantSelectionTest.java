@@ -61,7 +61,7 @@ class TenantSelectionTest {
 
     @Test
     void servicesAreReadAsTheFlowManagerReadsThem() {
-        assertThat(TenantSelection.services("http, greeting  dns")).containsExactly("http", "greeting", "dns");
+        assertThat(TenantSelection.services("http, greeting,dns ")).containsExactly("http", "greeting", "dns");
         assertThat(TenantSelection.services(new String[] {"http", "dns"})).containsExactly("http", "dns");
         assertThat(TenantSelection.services(null)).isEmpty();
     }
