@@ -18,7 +18,7 @@ final class Sender {
     final SendQueue queue = new SendQueue();
     final RttEstimator rtt;
     final CongestionControl cc;
-    final SackScoreboard scoreboard = new SackScoreboard();
+    final LossRecovery recovery;
     final int iss;
     int sndUna;
     int sndNxt;
@@ -40,11 +40,6 @@ final class Sender {
     private int retries;
     private int smallSentEnd; // end of the last sub-MSS segment (Minshall's Nagle)
     long retransmissions;
-    // loss recovery
-    boolean inRecovery;
-    int recoveryPoint;
-    int dupAcks;
-    private int highRxt;
 
     Sender(TcpConnection c, int iss, long now) {
         this.c = c;
@@ -52,7 +47,7 @@ final class Sender {
         this.sndUna = iss;
         this.sndNxt = iss;
         this.sndMax = iss;
-        this.recoveryPoint = iss;
+        this.recovery = new LossRecovery(c, this, iss);
         this.smallSentEnd = iss;
         this.bufferSize = c.settings.sendBuffer();
         TcpSettings s = c.settings;
@@ -93,7 +88,7 @@ final class Sender {
             if (Seq.gt(sndMax, sndUna) && c.state.synchronized_()) {
                 // what is in flight was too big: send it again in smaller segments
                 sndNxt = sndUna;
-                scoreboard.clear();
+                recovery.pathChanged();
                 output(now);
             }
         }
@@ -124,7 +119,7 @@ final class Sender {
         return synAcked ? sndUna : iss + 1;
     }
 
-    private int dataEnd() {
+    int dataEnd() {
         return dataStart() + queue.size();
     }
 
@@ -200,21 +195,14 @@ final class Sender {
             challengeAck(now);
             return false;
         }
-        boolean sackChanged = false;
-        if (c.sack && h.options().sackBlocks().length > 0) {
-            sackChanged = scoreboard.update(h.options().sackBlocks(), sndUna, sndMax);
-        }
+        boolean sackChanged = recovery.sack(h.options().sackBlocks());
         int window = h.window() << c.sendShift;
         boolean windowUpdate = Seq.lt(sndWl1, h.seq()) || (sndWl1 == h.seq() && Seq.le(sndWl2, ack));
         boolean windowChanged = windowUpdate && window != sndWnd;
         if (Seq.gt(ack, sndUna)) {
-            newAck(h, now);
-            if (c.sack && sackChanged && !inRecovery && Seq.ge(sndUna, recoveryPoint)
-                    && Seq.gt(scoreboard.lossBoundary(sndUna, mss()), sndUna)) {
-                enterRecovery(now); // RFC 6675 5: SND.UNA is lost even though this ACK advanced
-            }
+            newAck(h, sackChanged, now);
         } else if (ack == sndUna && payloadLength == 0 && !h.has(Tcp.FIN) && !windowChanged && hasOutstanding()) {
-            duplicateAck(sackChanged, now);
+            recovery.duplicateAck(now);
         }
         if (windowUpdate) {
             sndWnd = window;
@@ -229,7 +217,7 @@ final class Sender {
         return true;
     }
 
-    private void newAck(Tcp h, long now) {
+    private void newAck(Tcp h, boolean sackChanged, long now) {
         int ack = h.ack();
         int acked = ack - sndUna;
         int flightBefore = sndMax - sndUna;
@@ -251,23 +239,7 @@ final class Sender {
         }
         sampleRtt(h, now);
         retries = 0;
-        scoreboard.advance(sndUna);
-        if (inRecovery) {
-            if (Seq.ge(ack, recoveryPoint)) {
-                inRecovery = false;
-                dupAcks = 0;
-                cc.onRecoveryExit(now);
-            } else if (!c.sack) {
-                // RFC 6582 partial ACK: retransmit the next hole, deflate by what was acked
-                cc.cwnd(cc.cwnd() - dataAcked + mss());
-                retransmitFirst(now);
-            }
-        } else {
-            dupAcks = 0;
-            if (dataAcked > 0) {
-                cc.onAck(dataAcked, flightBefore, now, rtt.srtt());
-            }
-        }
+        recovery.advancingAck(ack, dataAcked, flightBefore, sackChanged, now);
         if (!c.persisting) {
             c.retransmitDeadline = hasOutstanding() ? now + rtt.rto() : TcpConnection.NONE;
         }
@@ -293,55 +265,6 @@ final class Sender {
         } else {
             rtt.resetBackoff();
         }
-    }
-
-    private void duplicateAck(boolean sackChanged, long now) {
-        dupAcks++;
-        if (inRecovery) {
-            if (!c.sack) {
-                cc.cwnd(cc.cwnd() + mss()); // RFC 6582 3.2 step 4: inflate
-            }
-            return;
-        }
-        boolean lost = dupAcks >= SackScoreboard.DUP_THRESH
-                || (c.sack && Seq.gt(scoreboard.lossBoundary(sndUna, mss()), sndUna));
-        if (lost && Seq.ge(sndUna, recoveryPoint)) {
-            enterRecovery(now);
-        }
-    }
-
-    private void enterRecovery(long now) {
-        inRecovery = true;
-        recoveryPoint = sndMax;
-        cc.onCongestionEvent(sndMax - sndUna, now);
-        c.engine.count("tcp.fast-retransmit");
-        if (!c.sack) {
-            cc.cwnd(cc.ssthresh() + SackScoreboard.DUP_THRESH * mss());
-        }
-        highRxt = sndUna;
-        retransmitFirst(now);
-    }
-
-    /** Retransmits the first unacknowledged segment (fast retransmit / NewReno partial ACK). */
-    private void retransmitFirst(long now) {
-        int end = dataEnd();
-        int length = Math.min(payloadLimit(), Seq.max(0, end - sndUna));
-        if (c.sack) {
-            length = Math.min(length, scoreboard.nextSackedStart(sndUna, end) - sndUna);
-        }
-        if (length > 0) {
-            sendData(sndUna, length, now);
-        } else if (finQueued && !finAcked) {
-            sendData(sndUna, 0, now);
-        } else {
-            return;
-        }
-        if (Seq.lt(rttSeq, sndUna + Math.max(1, length)) ) {
-            rttStart = -1;
-        }
-        highRxt = Seq.max(highRxt, sndUna + length);
-        retransmissions++;
-        c.retransmitDeadline = now + rtt.rto();
     }
 
     // ---------------------------------------------------------------- timers
@@ -370,11 +293,7 @@ final class Sender {
             cc.cwnd(mss());
         }
         rtt.backOff();
-        inRecovery = false;
-        dupAcks = 0;
-        scoreboard.clear(); // RFC 2018 8: after a timeout, SACK information is not trusted
-        recoveryPoint = sndMax;
-        highRxt = sndUna;
+        recovery.timeout();
         sndNxt = sndUna; // go back N
         rttStart = -1;
         c.engine.count("tcp.rto");
@@ -411,8 +330,8 @@ final class Sender {
                 return;
             }
         }
-        if (c.sack && inRecovery) {
-            sackRecoveryOutput(now);
+        if (recovery.sackRecovery()) {
+            recovery.output(now);
         } else {
             while (sendNext(now, sndNxt - sndUna)) {
                 // keep sending
@@ -427,7 +346,7 @@ final class Sender {
     }
 
     /** Sends one segment at SND.NXT if allowed; {@code flight} is what the congestion window must cover. */
-    private boolean sendNext(long now, int flight) {
+    boolean sendNext(long now, int flight) {
         int end = dataEnd();
         int unsent = end - sndNxt;
         if (unsent > 0) {
@@ -474,54 +393,12 @@ final class Sender {
         return false;
     }
 
-    /** RFC 6675 5: while pipe < cwnd, NextSeg (rule 1: lost holes; rule 2: new data). */
-    private void sackRecoveryOutput(long now) {
-        for (int guard = 0; guard < 10_000; guard++) {
-            int boundary = scoreboard.lossBoundary(sndUna, mss());
-            int pipe = pipe(boundary);
-            if (cc.cwnd() - pipe < Math.min(mss(), cc.cwnd())) {
-                return;
-            }
-            int s = Seq.max(highRxt, sndUna);
-            for (int next = scoreboard.skipSacked(s); next != s; next = scoreboard.skipSacked(s)) {
-                s = next;
-            }
-            if (Seq.lt(s, boundary) && Seq.lt(s, dataEnd())) {
-                int length = Math.min(payloadLimit(), scoreboard.nextSackedStart(s, boundary) - s);
-                length = Math.min(length, dataEnd() - s);
-                sendData(s, length, now);
-                highRxt = s + length;
-                retransmissions++;
-                if (Seq.lt(rttSeq, s + length)) {
-                    rttStart = -1;
-                }
-                continue;
-            }
-            if (sndNxt != sndMax) {
-                sndNxt = sndMax;
-            }
-            int before = sndNxt;
-            sendNext(now, pipe);
-            if (sndNxt == before) {
-                return;
-            }
-        }
-    }
-
-    /** RFC 6675 SetPipe: unSACKed bytes in flight, minus those deemed lost and not yet retransmitted. */
-    private int pipe(int boundary) {
-        int outstanding = scoreboard.unsackedBetween(sndUna, sndMax);
-        int lostFrom = Seq.max(highRxt, sndUna);
-        int lostNotRetransmitted = Seq.lt(lostFrom, boundary) ? scoreboard.unsackedBetween(lostFrom, boundary) : 0;
-        return outstanding - lostNotRetransmitted;
-    }
-
     /** Payload that fits in one segment with the options it will carry. */
-    private int payloadLimit() {
+    int payloadLimit() {
         return maxSegment() - dataOptions(0).length();
     }
 
-    private void sendData(int seq, int length, long now) {
+    void sendData(int seq, int length, long now) {
         int end = dataEnd();
         boolean fin = finQueued && seq + length == end;
         int flags = Tcp.ACK;
@@ -541,6 +418,14 @@ final class Sender {
         }
         if (c.retransmitDeadline == TcpConnection.NONE) {
             c.retransmitDeadline = now + rtt.rto();
+        }
+    }
+
+    /** Counts a retransmission of [seq, seq+length) and keeps Karn's rule: no RTT sample from it. */
+    void retransmitted(int seq, int length) {
+        retransmissions++;
+        if (Seq.lt(rttSeq, seq + length)) {
+            rttStart = -1;
         }
     }
 
