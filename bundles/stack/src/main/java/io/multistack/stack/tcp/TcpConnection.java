@@ -265,92 +265,26 @@ public final class TcpConnection {
         return tuple + " " + state;
     }
 
-    // ---------------------------------------------------------------- opening
+    // ---------------------------------------------------------------- opening (see Handshake)
 
     void openActive(long now) {
-        receiveShift = chooseShift();
-        state = TcpState.SYN_SENT;
-        sender.sendSyn(now, false);
+        Handshake.openActive(this, now);
     }
 
-    /** A listener's SYN: SYN-RECEIVED, options negotiated, SYN-ACK sent. */
     void openPassive(Tcp syn, long now) {
-        receiver.init(syn.seq());
-        negotiate(syn.options(), true);
-        sender.peerWindow(syn.window() , syn.seq(), syn.ack());
-        state = TcpState.SYN_RECEIVED;
-        tsRecent(syn);
-        sender.sendSyn(now, true);
+        Handshake.openPassive(this, syn, now);
     }
 
-    /**
-     * A valid SYN cookie ACK: ESTABLISHED at once with the cookie's MSS, and window scaling,
-     * SACK and timestamps when the peer echoed a cookie timestamp carrying them.
-     */
     void openFromCookie(Tcp ack, int mss, long now) {
-        fromCookie = true;
-        receiver.init(ack.seq() - 1);
-        receiver.rcvAdv = receiver.rcvNxt + Math.min(65535, receiver.bufferSize); // what the cookie SYN-ACK offered
-        TcpOptions o = ack.options();
-        if (settings.timestamps() && o.hasTimestamp()) {
-            timestamps = true;
-            sack = settings.sack() && SynCookies.decodeSack(o.tsEcr());
-            int peerShift = SynCookies.decodeWindowScale(o.tsEcr());
-            windowScaling = settings.windowScaling() && peerShift >= 0;
-            if (windowScaling) {
-                sendShift = peerShift;
-                receiveShift = chooseShift();
-            }
-            receiver.tsRecent = o.tsVal();
-            receiver.tsRecentValid = true;
-        }
-        sender.cookieEstablished(mss);
-        sender.peerWindow(ack.window() << sendShift, ack.seq(), ack.ack());
-        state = TcpState.SYN_RECEIVED;
+        Handshake.openFromCookie(this, ack, mss, now);
     }
 
     static int shiftFor(TcpSettings settings, int receiveBuffer) {
-        if (!settings.windowScaling()) {
-            return 0;
-        }
-        int shift = 0;
-        while (shift < 14 && (65535L << shift) < receiveBuffer) {
-            shift++;
-        }
-        return shift;
-    }
-
-    int chooseShift() {
-        return shiftFor(settings, receiver.bufferSize);
-    }
-
-    /** Applies the options of the peer's SYN (ours were offered per settings). */
-    void negotiate(TcpOptions peer, boolean passive) {
-        int peerMss = peer.mss() > 0 ? peer.mss() : SYN_MSS_DEFAULT;
-        windowScaling = settings.windowScaling() && peer.windowScale() >= 0;
-        if (windowScaling) {
-            sendShift = Math.min(14, peer.windowScale());
-            if (passive) {
-                receiveShift = chooseShift();
-            }
-        } else {
-            sendShift = 0;
-            receiveShift = 0;
-        }
-        timestamps = settings.timestamps() && peer.hasTimestamp();
-        sack = settings.sack() && peer.sackPermitted();
-        sender.peerMss(peerMss);
+        return Handshake.shiftFor(settings, receiveBuffer);
     }
 
     int tsNow(long now) {
         return (int) (now / 1_000_000L) + tsOffset;
-    }
-
-    private void tsRecent(Tcp segment) {
-        if (timestamps && segment.options().hasTimestamp()) {
-            receiver.tsRecent = segment.options().tsVal();
-            receiver.tsRecentValid = true;
-        }
     }
 
     // ---------------------------------------------------------------- segment arrival (RFC 9293 3.10.7)
@@ -362,7 +296,7 @@ public final class TcpConnection {
             keepAliveDeadline = now + settings.keepIdleNanos();
         }
         if (state == TcpState.SYN_SENT) {
-            synSent(h, now);
+            Handshake.synSent(this, h, now);
             return;
         }
         if (state == TcpState.CLOSED) {
@@ -486,47 +420,7 @@ public final class TcpConnection {
         }
     }
 
-    private void synSent(Tcp h, long now) {
-        boolean ackAcceptable = false;
-        if (h.has(Tcp.ACK)) {
-            if (Seq.le(h.ack(), sender.iss) || Seq.gt(h.ack(), sender.sndNxt)) {
-                if (!h.has(Tcp.RST)) {
-                    sender.sendBareReset(h.ack(), now);
-                }
-                return;
-            }
-            ackAcceptable = true;
-        }
-        if (h.has(Tcp.RST)) {
-            if (ackAcceptable) {
-                terminate(new ConnectException("Connection refused"), false);
-            }
-            return;
-        }
-        if (!h.has(Tcp.SYN)) {
-            return;
-        }
-        receiver.init(h.seq());
-        negotiate(h.options(), false);
-        tsRecent(h);
-        if (ackAcceptable) {
-            sender.synAcked(h, now);
-            sender.peerWindow(h.window(), h.seq(), h.ack()); // the SYN-ACK's window is never scaled
-            established(now);
-            receiver.ackNow = true;
-            sender.output(now);
-            if (receiver.ackNow) {
-                sender.sendAck(now);
-            }
-        } else {
-            // simultaneous open (RFC 9293 3.5, figure 8)
-            state = TcpState.SYN_RECEIVED;
-            sender.peerWindow(h.window(), h.seq(), h.ack());
-            sender.retransmitSyn(now);
-        }
-    }
-
-    private void established(long now) {
+    void established(long now) {
         state = TcpState.ESTABLISHED;
         if (sender.finQueued()) {
             state = TcpState.FIN_WAIT_1;

@@ -1,0 +1,137 @@
+package io.multistack.stack.tcp;
+
+import io.multistack.wire.Tcp;
+import io.multistack.wire.TcpOptions;
+import java.net.ConnectException;
+
+/**
+ * Opening a connection (RFC 9293 3.5): the active SYN, the passive SYN-ACK, SYN-SENT
+ * processing including simultaneous open, option negotiation (MSS, RFC 7323 window scale
+ * and timestamps, RFC 2018 SACK-permitted) and connections born from SYN cookies.
+ */
+final class Handshake {
+    private Handshake() {}
+
+    static void openActive(TcpConnection c, long now) {
+        c.receiveShift = chooseShift(c);
+        c.state = TcpState.SYN_SENT;
+        c.sender.sendSyn(now, false);
+    }
+
+    /** A listener's SYN: SYN-RECEIVED, options negotiated, SYN-ACK sent. */
+    static void openPassive(TcpConnection c, Tcp syn, long now) {
+        c.receiver.init(syn.seq());
+        negotiate(c, syn.options(), true);
+        c.sender.peerWindow(syn.window(), syn.seq(), syn.ack());
+        c.state = TcpState.SYN_RECEIVED;
+        tsRecent(c, syn);
+        c.sender.sendSyn(now, true);
+    }
+
+    /**
+     * A valid SYN cookie ACK: ESTABLISHED at once with the cookie's MSS, and window scaling,
+     * SACK and timestamps when the peer echoed a cookie timestamp carrying them.
+     */
+    static void openFromCookie(TcpConnection c, Tcp ack, int mss, long now) {
+        c.fromCookie = true;
+        c.receiver.init(ack.seq() - 1);
+        c.receiver.rcvAdv = c.receiver.rcvNxt + Math.min(65535, c.receiver.bufferSize); // what the cookie SYN-ACK offered
+        TcpOptions o = ack.options();
+        if (c.settings.timestamps() && o.hasTimestamp()) {
+            c.timestamps = true;
+            c.sack = c.settings.sack() && SynCookies.decodeSack(o.tsEcr());
+            int peerShift = SynCookies.decodeWindowScale(o.tsEcr());
+            c.windowScaling = c.settings.windowScaling() && peerShift >= 0;
+            if (c.windowScaling) {
+                c.sendShift = peerShift;
+                c.receiveShift = chooseShift(c);
+            }
+            c.receiver.tsRecent = o.tsVal();
+            c.receiver.tsRecentValid = true;
+        }
+        c.sender.cookieEstablished(mss);
+        c.sender.peerWindow(ack.window() << c.sendShift, ack.seq(), ack.ack());
+        c.state = TcpState.SYN_RECEIVED;
+    }
+
+    /** Our window scale: the smallest shift that lets the window cover the receive buffer (RFC 7323 2.3). */
+    static int shiftFor(TcpSettings settings, int receiveBuffer) {
+        if (!settings.windowScaling()) {
+            return 0;
+        }
+        int shift = 0;
+        while (shift < 14 && (65535L << shift) < receiveBuffer) {
+            shift++;
+        }
+        return shift;
+    }
+
+    static int chooseShift(TcpConnection c) {
+        return shiftFor(c.settings, c.receiver.bufferSize);
+    }
+
+    /** Applies the options of the peer's SYN (ours were offered per settings). */
+    static void negotiate(TcpConnection c, TcpOptions peer, boolean passive) {
+        int peerMss = peer.mss() > 0 ? peer.mss() : TcpConnection.SYN_MSS_DEFAULT;
+        c.windowScaling = c.settings.windowScaling() && peer.windowScale() >= 0;
+        if (c.windowScaling) {
+            c.sendShift = Math.min(14, peer.windowScale());
+            if (passive) {
+                c.receiveShift = chooseShift(c);
+            }
+        } else {
+            c.sendShift = 0;
+            c.receiveShift = 0;
+        }
+        c.timestamps = c.settings.timestamps() && peer.hasTimestamp();
+        c.sack = c.settings.sack() && peer.sackPermitted();
+        c.sender.peerMss(peerMss);
+    }
+
+    private static void tsRecent(TcpConnection c, Tcp segment) {
+        if (c.timestamps && segment.options().hasTimestamp()) {
+            c.receiver.tsRecent = segment.options().tsVal();
+            c.receiver.tsRecentValid = true;
+        }
+    }
+
+    static void synSent(TcpConnection c, Tcp h, long now) {
+        boolean ackAcceptable = false;
+        if (h.has(Tcp.ACK)) {
+            if (Seq.le(h.ack(), c.sender.iss) || Seq.gt(h.ack(), c.sender.sndNxt)) {
+                if (!h.has(Tcp.RST)) {
+                    c.sender.sendBareReset(h.ack(), now);
+                }
+                return;
+            }
+            ackAcceptable = true;
+        }
+        if (h.has(Tcp.RST)) {
+            if (ackAcceptable) {
+                c.terminate(new ConnectException("Connection refused"), false);
+            }
+            return;
+        }
+        if (!h.has(Tcp.SYN)) {
+            return;
+        }
+        c.receiver.init(h.seq());
+        negotiate(c, h.options(), false);
+        tsRecent(c, h);
+        if (ackAcceptable) {
+            c.sender.synAcked(h, now);
+            c.sender.peerWindow(h.window(), h.seq(), h.ack()); // the SYN-ACK's window is never scaled
+            c.established(now);
+            c.receiver.ackNow = true;
+            c.sender.output(now);
+            if (c.receiver.ackNow) {
+                c.sender.sendAck(now);
+            }
+        } else {
+            // simultaneous open (RFC 9293 3.5, figure 8)
+            c.state = TcpState.SYN_RECEIVED;
+            c.sender.peerWindow(h.window(), h.seq(), h.ack());
+            c.sender.retransmitSyn(now);
+        }
+    }
+}
