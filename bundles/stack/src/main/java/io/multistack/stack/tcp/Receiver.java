@@ -160,7 +160,8 @@ final class Receiver {
         if (c.state == TcpState.CLOSED || finReceived) {
             return;
         }
-        int grow = (rcvNxt + freeSpace()) - rcvAdv;
+        long offerable = Math.min(freeSpace(), 65535L << c.receiveShift); // what the window field can say
+        int grow = (rcvNxt + (int) offerable) - rcvAdv;
         int threshold = Math.min(bufferSize / 2, 2 * Math.max(1, c.sender.receiveMss()));
         if (grow >= threshold || (rcvAdv == rcvNxt && grow > 0 && grow >= Math.min(bufferSize / 2, receiveMss()))) {
             c.sender.sendAck(now);

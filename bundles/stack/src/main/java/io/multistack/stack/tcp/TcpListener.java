@@ -20,6 +20,8 @@ public final class TcpListener {
     private boolean open = true;
     private long cookiesSent;
     private long cookiesAccepted;
+    private int receiveBuffer;
+    private int sendBuffer;
 
     TcpListener(TcpEngine engine, int localIp, int port, int backlog, AcceptHandler handler) {
         this.engine = engine;
@@ -27,6 +29,18 @@ public final class TcpListener {
         this.port = port;
         this.backlog = Math.max(1, backlog);
         this.handler = handler;
+        this.receiveBuffer = engine.settings().receiveBuffer();
+        this.sendBuffer = engine.settings().sendBuffer();
+    }
+
+    /**
+     * Buffer sizes of connections accepted from now on (SO_RCVBUF/SO_SNDBUF of a server
+     * socket); the receive size also chooses their window scale. SYN cookies use the
+     * engine's defaults, since they keep no state.
+     */
+    public void bufferSizes(int receive, int send) {
+        this.receiveBuffer = Math.max(1024, receive);
+        this.sendBuffer = Math.max(1024, send);
     }
 
     public int localIp() {
@@ -85,6 +99,8 @@ public final class TcpListener {
         int isn = engine.isn().isn(tuple.localIp(), tuple.localPort(), tuple.remoteIp(), tuple.remotePort(), now);
         TcpConnection c = new TcpConnection(engine, tuple, false, isn, now);
         c.listener = this;
+        c.receiver.bufferSize = receiveBuffer;
+        c.sender.bufferSize = sendBuffer;
         embryonic++;
         engine.add(c);
         c.openPassive(h, now);
