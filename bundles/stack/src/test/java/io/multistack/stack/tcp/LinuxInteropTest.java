@@ -83,6 +83,17 @@ class LinuxInteropTest {
     }
 
     @Test
+    void manyConcurrentLinuxClients() throws Exception {
+        setUp(0.01);
+        echoServer(7);
+        Process clients = python(MANY_CLIENTS, "300", "65536");
+        pump(() -> !clients.isAlive(), 120_000);
+        assertThat(output(clients)).startsWith("OK 300");
+        pump(() -> engine.connections().stream().allMatch(c -> c.state() == TcpState.TIME_WAIT
+                || c.state() == TcpState.CLOSED), 10_000);
+    }
+
+    @Test
     void weConnectToALinuxServer() throws Exception {
         setUp(0.01);
         Process server = python(DIGEST_SERVER);
@@ -286,6 +297,25 @@ class LinuxInteropTest {
                 got += chunk
             t.join()
             print("OK" if bytes(got) == data else "MISMATCH %d of %d" % (len(got), n), flush=True)
+            """;
+
+    static final String MANY_CLIENTS = """
+            import asyncio, os, sys
+            count, size = int(sys.argv[1]), int(sys.argv[2])
+            async def one(i):
+                data = os.urandom(size)
+                reader, writer = await asyncio.open_connection("10.99.0.2", 7)
+                writer.write(data)
+                await writer.drain()
+                writer.write_eof()
+                got = await reader.read(-1)
+                writer.close()
+                return got == data
+            async def main():
+                results = await asyncio.wait_for(asyncio.gather(*(one(i) for i in range(count))), 100)
+                ok = sum(1 for r in results if r)
+                print(("OK %d" if ok == count else "FAILED %d") % ok, flush=True)
+            asyncio.run(main())
             """;
 
     static final String DIGEST_SERVER = """
