@@ -249,14 +249,9 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private void refuse(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status) {
         closing = true;
         current = null;
-        HttpVersion version = request == null || request.decoderResult().isFailure() ? HttpVersion.HTTP_1_1
-                : request.protocolVersion();
-        FullHttpResponse response = message(version, status);
-        if (request != null && !request.decoderResult().isFailure()) {
-            send(ctx, request, response, null, false);
-        } else {
-            send(ctx, null, response, null, false);
-        }
+        // a request the codec could not decode has a placeholder method and target: not worth logging
+        HttpRequest valid = request == null || request.decoderResult().isFailure() ? null : request;
+        send(ctx, valid, message(valid == null ? HttpVersion.HTTP_1_1 : valid.protocolVersion(), status), null, false);
     }
 
     /**
