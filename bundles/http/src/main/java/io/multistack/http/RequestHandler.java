@@ -31,13 +31,16 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 
 /**
  * Serves one connection's requests, in order: GET and HEAD of static files with ranges and
  * conditional requests; everything else gets its status. Responses are written in request
- * order (the chunked writer behind keeps that order, file bodies included); when more than
- * {@value #MAX_QUEUED} responses wait, reading stops until they drain, so a pipelining client
- * cannot make the server queue without bound. Runs on the tenant's event loop only.
+ * order (the chunked writer behind keeps that order). While a file body is being streamed,
+ * later pipelined requests wait here unanswered, so a connection holds at most one open file;
+ * when {@value #MAX_QUEUED} responses or requests wait, reading stops until they drain, so a
+ * pipelining client cannot make the server queue without bound. Runs on the tenant's event
+ * loop only.
  */
 final class RequestHandler extends ChannelInboundHandlerAdapter {
     static final int MAX_QUEUED = 16;
@@ -47,9 +50,11 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     private final Site site;
     private final RequestDeadline deadline;
+    private final ArrayDeque<HttpRequest> waiting = new ArrayDeque<>();
     private HttpRequest current;
     private long bodyBytes;
     private int queued;
+    private boolean streaming;
     private boolean closing;
 
     RequestHandler(Site site, RequestDeadline deadline) {
@@ -100,7 +105,12 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
                 HttpRequest request = current;
                 current = null;
                 deadline.requestReceived();
-                respond(ctx, request);
+                if (streaming) {
+                    waiting.add(request);
+                    pauseIfBacklogged(ctx);
+                } else {
+                    respond(ctx, request);
+                }
             }
         }
     }
@@ -273,6 +283,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
                 : HttpUtil.getContentLength(response, 0L);
         int status = response.status().code();
         queued++;
+        streaming |= body != null;
         ChannelFuture done;
         if (body == null) {
             done = ctx.writeAndFlush(response);
@@ -286,21 +297,36 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         String agent = request == null ? null : request.headers().get(HttpHeaderNames.USER_AGENT);
         done.addListener((ChannelFutureListener) future -> {
             queued--;
+            if (body != null) {
+                streaming = false;
+            }
             site.accessLog().log(ctx.channel().remoteAddress(), requestLine, status, future.isSuccess() ? bytes : 0,
                     referer, agent);
             if (close) {
                 LingeringClose.close(ctx.channel());
             } else {
+                answerWaiting(ctx);
                 resumeIfDrained(ctx);
             }
         });
-        if (queued >= MAX_QUEUED) {
+        pauseIfBacklogged(ctx);
+    }
+
+    private void answerWaiting(ChannelHandlerContext ctx) {
+        while (!streaming && !closing && !waiting.isEmpty()) {
+            respond(ctx, waiting.poll());
+        }
+    }
+
+    private void pauseIfBacklogged(ChannelHandlerContext ctx) {
+        if (queued + waiting.size() >= MAX_QUEUED) {
             ctx.channel().config().setAutoRead(false);
         }
     }
 
     private void resumeIfDrained(ChannelHandlerContext ctx) {
-        if (!closing && queued < MAX_QUEUED && ctx.channel().isWritable() && !ctx.channel().config().isAutoRead()) {
+        if (!closing && queued + waiting.size() < MAX_QUEUED && ctx.channel().isWritable()
+                && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
         }
     }

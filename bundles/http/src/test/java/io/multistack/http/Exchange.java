@@ -59,6 +59,16 @@ final class Exchange {
         return parsed;
     }
 
+    /** Parses responses from raw bytes read elsewhere. */
+    List<Response> parse(String raw) {
+        pending.append(raw);
+        List<Response> parsed = new ArrayList<>();
+        for (Response next; (next = parseOne()) != null; ) {
+            parsed.add(next);
+        }
+        return parsed;
+    }
+
     Response only() {
         List<Response> all = responses();
         if (all.size() != 1) {

@@ -335,6 +335,35 @@ class RequestHandlerTest {
         }
 
         @Test
+        void pipelined_file_requests_wait_while_a_body_streams() throws Exception {
+            Exchange exchange = new Exchange(www, SETTINGS);
+            exchange.channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+            exchange.send(get("/large.bin") + get("/large.bin", "Range: bytes=0-9\r\n") + get("/large.bin"));
+            String sent = drain(exchange);
+            assertThat(sent.split("HTTP/1.1 ", -1)).as("responses started while the first body waits").hasSize(2);
+            // the file is replaced meanwhile: the waiting requests have not opened it yet
+            Path replacement = base.resolve("replacement");
+            Files.writeString(replacement, "new content");
+            Files.move(replacement, www.resolve("large.bin"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            exchange.channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+            exchange.channel.runPendingTasks();
+            List<Exchange.Response> responses = new Exchange(www, SETTINGS).parse(sent + drain(exchange));
+            assertThat(responses).extracting(Exchange.Response::status).containsExactly(200, 206, 200);
+            assertThat(responses.get(0).body().getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(large);
+            assertThat(responses.get(1).body()).isEqualTo("new conten");
+            assertThat(responses.get(2).body()).isEqualTo("new content");
+        }
+
+        private static String drain(Exchange exchange) {
+            StringBuilder out = new StringBuilder();
+            for (Object msg; (msg = exchange.channel.readOutbound()) != null; ) {
+                out.append(((io.netty.buffer.ByteBuf) msg).toString(StandardCharsets.ISO_8859_1));
+                io.netty.util.ReferenceCountUtil.release(msg);
+            }
+            return out.toString();
+        }
+
+        @Test
         void connection_close_is_honoured() throws Exception {
             Exchange exchange = new Exchange(www, SETTINGS).send(get("/hello.txt", "Connection: close\r\n"));
             assertThat(exchange.only().header("connection")).isEqualTo("close");
