@@ -433,7 +433,9 @@ final class Sender {
         if (c.state == TcpState.SYN_SENT || c.state == TcpState.CLOSED) {
             return;
         }
-        emit(sndNxt, Tcp.ACK, 0, 0, now);
+        // SND.MAX, not SND.NXT: after a timeout pulled SND.NXT back, the peer has already seen
+        // sequence numbers up to SND.MAX and would drop an ACK carrying an older one (BSD does the same)
+        emit(sndMax, Tcp.ACK, 0, 0, now);
     }
 
     /** RFC 5961 challenge ACK, rate limited per engine. */
@@ -453,7 +455,7 @@ final class Sender {
 
     /** Our RST for this connection (abort, data after close). */
     void sendReset(long now) {
-        emit(sndNxt, Tcp.RST | Tcp.ACK, 0, 0, now);
+        emit(sndMax, Tcp.RST | Tcp.ACK, 0, 0, now);
     }
 
     /** RST with the sequence number the peer's bad ACK asked for (RFC 9293 3.10.7.3). */

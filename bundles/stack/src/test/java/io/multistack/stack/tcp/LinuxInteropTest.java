@@ -58,6 +58,12 @@ class LinuxInteropTest {
         fromTun = new DataInputStream(bridge.getInputStream());
         toTun = new BufferedOutputStream(bridge.getOutputStream(), 1 << 16);
         assertThat(fromTun.read()).as("bridge ready").isEqualTo('R');
+        String pcap = System.getenv("TCP_INTEROP_PCAP");
+        if (pcap != null) {
+            // for humans: tshark -r FILE -q -z expert
+            start("tcpdump", "-i", "tun0", "-w", pcap, "-U", "-s", "128");
+            Thread.sleep(500);
+        }
         engine = new TcpEngine(TcpSettings.defaults(), new TunOutput(), new IsnGenerator(new SplittableRandom(11)),
                 ByteBufAllocator.DEFAULT);
         run("ip", "netns", "exec", namespace, "ip", "route", "add", "10.99.0.2/32", "dev", "tun0");

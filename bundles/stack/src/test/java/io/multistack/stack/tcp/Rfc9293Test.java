@@ -295,6 +295,30 @@ class Rfc9293Test {
         }
 
         @Test
+        void pureAcksCarrySndMaxAfterATimeoutPulledSndNxtBack() {
+            // regression (found against Linux): an ACK with the pulled-back SND.NXT is below the
+            // peer's RCV.NXT, so the peer drops it and ignores its acknowledgment
+            TcpScript s = TcpScript.established();
+            s.write(3 * 1460);
+            s.output.take();
+            s.expect(200, s.seg(ACK).seq(L + 1).len(1460));
+            s.send(210, s.data(R + 1, L + 1, "x"));
+            s.expect(250, s.seg(ACK).seq(L + 1 + 3 * 1460).ack(R + 2).len(0));
+        }
+
+        @Test
+        void anEmptySegmentAtTheRightEdgeOfOurWindowIsAccepted() {
+            // regression (found against Linux): a peer whose SND.NXT is exactly our right edge
+            // ACKs with that sequence number; rejecting it stalled both sides
+            TcpScript s = TcpScript.established(TcpScript.plain().withBuffers(4096, 4096));
+            s.write("abc");
+            s.output.take();
+            s.send(10, s.seg(ACK).seq(R + 1 + 4096).ack(L + 4));
+            s.expectNothing(10);
+            assertThat(s.connection.sendQueueBytes()).isZero();
+        }
+
+        @Test
         void peerWindowLimitsWhatIsSent() {
             TcpScript s = TcpScript.established();
             s.send(1, s.seg(ACK).seq(R + 1).ack(L + 1).window(1000));
