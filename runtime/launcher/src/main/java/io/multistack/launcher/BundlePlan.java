@@ -26,6 +26,8 @@ record BundlePlan(ShellMode mode) {
     private static final String PLAIN_SHELL = "org.apache.felix.gogo.shell";
     private static final String FILE_INSTALL = "org.apache.felix.fileinstall";
     private static final String ACCESS = "io.multistack.access";
+    /** After the OSGi log service, so it logs there (at its level) instead of to standard output. */
+    private static final String CONFIGURATOR = "org.apache.felix.configurator";
 
     boolean installs(String symbolicName) {
         return switch (symbolicName) {
@@ -37,7 +39,7 @@ record BundlePlan(ShellMode mode) {
 
     int startLevel(String symbolicName) {
         return switch (symbolicName) {
-            case FILE_INSTALL -> CONFIGURATION;
+            case FILE_INSTALL, CONFIGURATOR -> CONFIGURATION;
             case ACCESS -> ENDPOINTS;
             case JLINE_SHELL, JLINE -> SHELL;
             default -> SERVICES;

@@ -34,6 +34,7 @@ class BundlePlanTest {
         assertThat(interactive.startLevel("io.multistack.flow")).isEqualTo(BundlePlan.SERVICES);
         assertThat(interactive.startLevel("org.apache.felix.configadmin")).isEqualTo(BundlePlan.SERVICES);
         assertThat(interactive.startLevel("org.apache.felix.fileinstall")).isEqualTo(BundlePlan.CONFIGURATION);
+        assertThat(interactive.startLevel("org.apache.felix.configurator")).isEqualTo(BundlePlan.CONFIGURATION);
         assertThat(interactive.startLevel("io.multistack.access")).isEqualTo(BundlePlan.ENDPOINTS);
         assertThat(interactive.startLevel("org.apache.felix.gogo.jline")).isEqualTo(BundlePlan.SHELL);
         assertThat(BundlePlan.SERVICES).isLessThan(BundlePlan.CONFIGURATION);
