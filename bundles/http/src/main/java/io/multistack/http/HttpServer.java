@@ -12,7 +12,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.nio.charset.StandardCharsets;
@@ -103,17 +103,24 @@ final class HttpServer {
         pipeline(channel.pipeline(), current);
     }
 
-    /** The handlers of one connection, in order from the network. */
+    /**
+     * The handlers of one connection, in order from the network. Decoder and encoder are
+     * Netty's (as HttpServerCodec combines them); the decoder stands alone so that the
+     * request deadline can ask what it holds. HEAD responses carry an empty body here, so
+     * the encoder needs no knowledge of request methods.
+     */
     static void pipeline(ChannelPipeline pipeline, Site site) {
         HttpSettings settings = site.settings();
-        RequestDeadline deadline = new RequestDeadline(settings.headerTimeout());
+        RequestDecoder decoder = new RequestDecoder(new HttpDecoderConfig()
+                .setMaxInitialLineLength(settings.maxRequestLineBytes())
+                .setMaxHeaderSize(settings.maxHeaderBytes())
+                .setMaxChunkSize(RequestHandler.CHUNK));
+        RequestDeadline deadline = new RequestDeadline(settings.headerTimeout(), decoder::bufferedBytes);
         pipeline.addLast("idle", new IdleStateHandler(true, 0, 0, settings.idleTimeout().toMillis(),
                 TimeUnit.MILLISECONDS));
         pipeline.addLast("deadline", deadline);
-        pipeline.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
-                .setMaxInitialLineLength(settings.maxRequestLineBytes())
-                .setMaxHeaderSize(settings.maxHeaderBytes())
-                .setMaxChunkSize(RequestHandler.CHUNK)));
+        pipeline.addLast("decoder", decoder);
+        pipeline.addLast("encoder", new HttpResponseEncoder());
         pipeline.addLast("chunked", new ChunkedWriteHandler());
         pipeline.addLast("requests", new RequestHandler(site, deadline));
     }

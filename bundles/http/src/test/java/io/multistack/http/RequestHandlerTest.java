@@ -290,6 +290,15 @@ class RequestHandlerTest {
         }
 
         @Test
+        void a_pipelined_partial_request_is_timed_from_the_previous_ones_end() throws Exception {
+            Exchange exchange = new Exchange(www, SETTINGS).send(get("/hello.txt") + "GET /hello.txt HTTP/1.1\r\nHo");
+            assertThat(exchange.only().status()).isEqualTo(200);
+            exchange.advance(11);
+            assertThat(exchange.only().status()).isEqualTo(408);
+            assertThat(exchange.channel.isOpen()).isFalse();
+        }
+
+        @Test
         void idle_connection_is_closed_at_the_idle_timeout() throws Exception {
             Exchange exchange = new Exchange(www, SETTINGS).send(get("/hello.txt"));
             exchange.responses();
