@@ -248,10 +248,10 @@ test_http_slow_loris_closed() {
 test_http_connection_limit_and_live_settings() {
     require_appliance
     http_ready
-    local pids=() i
+    local pids=() held
     # tenant C allows 3 connections: hold them open for 3 s, a 4th gets 503
-    for i in 1 2 3; do
-        in_site C timeout 5 bash -c "exec 3<>/dev/tcp/$TENANT_IP/$HTTP_PORT && sleep 3" &
+    for held in 1 2 3; do
+        in_site C timeout 5 bash -c "exec 3<>/dev/tcp/$TENANT_IP/$HTTP_PORT && sleep 3 # connection $held" &
         pids+=($!)
     done
     sleep 1
