@@ -15,14 +15,14 @@ test_tcp_echo_sites_in_parallel() {
     services_on A B C
     scratch_dir
     local site pid status
-    declare -A held_pid=() held_port=([A]=41001 [B]=41002 [C]=41003) echo_pid=()
+    declare -A held_pid=() held_port=([A]=$((FIXED_PORT_BASE + 1)) [B]=$((FIXED_PORT_BASE + 2)) [C]=$((FIXED_PORT_BASE + 3))) echo_pid=()
     for site in A B C; do
         peer_bg "$SCRATCH/held-$site.out" 60 "$site" many "$TENANT_IP" "$ECHO_PORT" 1 "$SCRATCH/release" \
             --src-port "${held_port[$site]}"
         held_pid[$site]=$PEER_PID
     done
     for site in A B C; do
-        wait_until 10 grep -qx "open 1" "$SCRATCH/held-$site.out" ||
+        wait_until 10 grep -qsx "open 1" "$SCRATCH/held-$site.out" ||
             fail "site $site: no echo connection held open within 10 s: $(tr '\n' ' ' <"$SCRATCH/held-$site.out")"
     done
     local tenant other listing
@@ -103,7 +103,7 @@ test_tcp_thousand_connections() {
     ulimit -n 8192
     peer_bg "$SCRATCH/many.out" 90 A many "$TENANT_IP" "$ECHO_PORT" "$n" "$SCRATCH/release" --timeout 30
     pid=$PEER_PID
-    wait_until 40 grep -q "^open " "$SCRATCH/many.out" || fatal "the $n connections were not all opened (or failed) within 40 s: $(tr '\n' ' ' <"$SCRATCH/many.out")"
+    wait_until 40 grep -qs "^open " "$SCRATCH/many.out" || fatal "the $n connections were not all opened (or failed) within 40 s: $(tr '\n' ' ' <"$SCRATCH/many.out")"
     expect_eq "site A: echo connections opened and echoed" "open $n" "$(grep '^open ' "$SCRATCH/many.out")"
     established=$(established_from_site_host A)
     site_side=$(in_site A ss -Htn state established "dst $TENANT_IP and dport = :$ECHO_PORT" | wc -l)
@@ -132,7 +132,7 @@ test_tcp_push_into_site() {
         server_pid[$site]=$PEER_PID
     done
     for site in A B; do
-        wait_until 5 grep -qx listening "$SCRATCH/request-$site.out" ||
+        wait_until 5 grep -qsx listening "$SCRATCH/request-$site.out" ||
             fail "site $site: the one-shot server did not listen within 5 s"
         output=$(app_client "net:send $site $SITE_HOST_IP:$port 'push from tenant $site'" 2>&1)
         status=$?
@@ -185,7 +185,7 @@ test_tcp_capture_handshake() {
     require_appliance
     services_on A
     scratch_dir
-    local output src_port=41077 handshake client server
+    local output src_port=$((FIXED_PORT_BASE + 77)) handshake client server
     printf 'captured\n' >"$SCRATCH/line"
     output=$(app_client "net:capture -b A $SCRATCH/echo.pcap 3" 2>&1) || fatal "net:capture -b A failed: $output"
     sleep 0.5

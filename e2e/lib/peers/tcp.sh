@@ -1,12 +1,17 @@
 # shellcheck shell=bash
 # Helpers of the TCP/UDP tests (tests/65-*.sh ... 68-*.sh): the tenants' diagnostic
 # services switched on, a real Linux peer (tcp_peer.py) run from a site, scratch space.
+# Several test files source it: it loads once.
 
+[[ -n ${TCP_PEER:-} ]] && return 0
 TCP_PEER=$E2E_DIR/lib/peers/tcp_peer.py
 readonly DIAG_SERVICES=echo,discard,chargen
 readonly ECHO_PORT=7 DISCARD_PORT=9 CHARGEN_PORT=19
 # A port no service listens on, in the tenants and in the sites.
 readonly CLOSED_PORT=5999
+# Fixed client ports (to find a connection in net:conns) lie above the sites' ephemeral
+# range (32768-60999), where no other connection of the sites can hold them.
+readonly FIXED_PORT_BASE=61000
 
 # peer SECONDS SITE ARGS...: tcp_peer.py run from SITE's host (192.168.1.10), killed
 # after SECONDS.
@@ -78,5 +83,47 @@ conns_rows_for() {
     conns "$1" | awk -v state="$2" -v remote="$3" '$1 == state && $3 ~ remote' | wc -l
 }
 
+# poll_start OUTPUT CMD...: runs CMD every 0.3 s in the background, its output to OUTPUT,
+# until poll_stop (called when the test ends too). Sets POLL_PID and POLL_STOP. Stopping by
+# a file rather than a signal lets a running CMD (e.g. an appliance client) finish, so that
+# nothing is left running.
+poll_start() {
+    local output=$1 stop
+    shift
+    stop=$(mktemp -u "$APP_HOME/e2e/poll-stop.XXXXXX")
+    (
+        [[ -n ${E2E_LOCK_FD:-} ]] && exec {E2E_LOCK_FD}>&-
+        while [[ ! -e $stop ]]; do
+            "$@"
+            sleep 0.3
+        done
+    ) >"$output" 2>/dev/null &
+    POLL_PID=$!
+    POLL_STOP=$stop
+    on_test_exit "poll_stop $stop $POLL_PID"
+}
+
+# poll_stop STOP_FILE PID: ends a poll_start loop, letting its running command finish for
+# up to 3 s (then it and its children are killed: an appliance client may take up to 30 s).
+poll_stop() {
+    local stop=$1 pid=$2
+    touch "$stop"
+    if ! wait_until 3 pid_gone "$pid"; then
+        note "a command polled in the background still ran 3 s after the poll was stopped: $(ps -o args= --ppid "$pid" | head -2 | tr '\n' ' '); killed"
+        kill_tree "$pid"
+    fi
+    wait "$pid" 2>/dev/null
+    rm -f "$stop"
+    return 0
+}
+pid_gone() { ! kill -0 "$1" 2>/dev/null; }
+
+# kill_tree PID: PID and all its descendants (started by this test), children first.
+kill_tree() {
+    local child
+    for child in $(ps -o pid= --ppid "$1"); do kill_tree "$child"; done
+    kill "$1" 2>/dev/null
+}
+
 # kill_on_exit PID: ends a background peer when the test ends, however it ends.
-kill_on_exit() { on_test_exit "kill $1 2>/dev/null; wait $1 2>/dev/null"; }
+kill_on_exit() { on_test_exit "{ kill $1; wait $1; } 2>/dev/null; true"; }
