@@ -284,6 +284,24 @@ test_http_access_log_per_tenant() {
     return 0
 }
 
+# How often the log says tenant NAME's http stopped; for wait_until: more often than N.
+http_stopped_count() { app_log_lines | grep -c "Tenant $1: http stopped"; }
+http_stopped_more_than() { (($(http_stopped_count "$1") > $2)); }
+
+test_http_tenant_removal() {
+    require_appliance
+    http_ready
+    local before
+    before=$(http_stopped_count A)
+    on_test_exit "http_write_tenant A"
+    app_remove_cfg "$(tenant_cfg_name A)"
+    wait_until 10 tenant_unlisted A || fail "tenant A still listed 10 s after its file was removed"
+    wait_until 10 http_stopped_more_than A "$before" || fail "tenant A's http did not log its stop"
+    check "site B still served while tenant A is gone" http_serves_own_index B
+    http_write_tenant A
+    wait_until 20 http_serves_own_index A || fail "site A not served again after its tenant file came back"
+}
+
 test_http_service_removal() {
     require_appliance
     http_ready
