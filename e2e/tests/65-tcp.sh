@@ -3,7 +3,7 @@
 # services (echo, discard, chargen) of each tenant, many connections, the tenant
 # connecting into its site (push), refusals of closed ports, and a pcap of a handshake.
 
-# shellcheck source=../lib/peers/tcp.sh
+# shellcheck source=SCRIPTDIR/../lib/peers/tcp.sh
 source "$E2E_DIR/lib/peers/tcp.sh"
 
 readonly BIG_MIB=64
@@ -81,11 +81,11 @@ test_tcp_discard_and_chargen() {
     else
         fail "site A: discard of $BIG_MIB MiB: $output"
     fi
-    local lines=200
-    chargen_expected "$lines" >"$SCRATCH/chargen-expected"
-    if output=$(peer 20 A chargen "$TENANT_IP" "$CHARGEN_PORT" "$lines" "$SCRATCH/chargen"); then
-        expect_same_bytes "site A: the first $lines lines of chargen against the RFC 864 pattern" \
-            "$SCRATCH/chargen-expected" "$SCRATCH/chargen" && note "chargen: the first $lines lines are the RFC 864 pattern; line 1: '$(head -1 "$SCRATCH/chargen" | tr -d '\r')'"
+    local chargen_lines=200
+    chargen_expected "$chargen_lines" >"$SCRATCH/chargen-expected"
+    if output=$(peer 20 A chargen "$TENANT_IP" "$CHARGEN_PORT" "$chargen_lines" "$SCRATCH/chargen"); then
+        expect_same_bytes "site A: the first $chargen_lines lines of chargen against the RFC 864 pattern" \
+            "$SCRATCH/chargen-expected" "$SCRATCH/chargen" && note "chargen: the first $chargen_lines lines are the RFC 864 pattern; line 1: '$(head -1 "$SCRATCH/chargen" | tr -d '\r')'"
     else
         fail "site A: chargen: $output"
     fi

@@ -3,7 +3,7 @@
 # available in this kernel): drop, duplication, reordering, then corruption, on tenant A's
 # link in both directions, with a real Linux peer at the other end.
 
-# shellcheck source=../lib/peers/tcp.sh
+# shellcheck source=SCRIPTDIR/../lib/peers/tcp.sh
 source "$E2E_DIR/lib/peers/tcp.sh"
 
 # connection_rows TENANT REMOTE: a time stamp, the tenant's net:conns row of its connection

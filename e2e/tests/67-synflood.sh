@@ -4,7 +4,7 @@
 # half-open connections never exceed the listen backlog (SYN cookies beyond it); the
 # appliance is healthy afterwards.
 
-# shellcheck source=../lib/peers/tcp.sh
+# shellcheck source=SCRIPTDIR/../lib/peers/tcp.sh
 source "$E2E_DIR/lib/peers/tcp.sh"
 
 # The echo service's listen backlog (SO_BACKLOG of the diagnostic services).

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # the constants and POLL_STOP are used by the test files that source it
 # Helpers of the TCP/UDP tests (tests/65-*.sh ... 68-*.sh): the tenants' diagnostic
 # services switched on, a real Linux peer (tcp_peer.py) run from a site, scratch space.
 # Several test files source it: it loads once.
