@@ -10,10 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 /**
  * A tenant's access log in the combined format (as Apache and nginx write it):
@@ -22,8 +18,6 @@ import java.util.Locale;
  * second) and {@link #close} write it out, so a request never waits for the disk.
  */
 final class AccessLog implements Closeable {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.US);
-
     private final Writer out;
 
     AccessLog(Path file) throws IOException {
@@ -38,17 +32,18 @@ final class AccessLog implements Closeable {
         this.out = out;
     }
 
-    static String line(SocketAddress client, ZonedDateTime time, String requestLine, int status, long bytes,
+    /** One line; {@code time} as {@link Timestamps#logTime()} gives it. */
+    static String line(SocketAddress client, String time, String requestLine, int status, long bytes,
             String referer, String userAgent) {
-        return host(client) + " - - [" + TIME.format(time) + "] \"" + escape(requestLine) + "\" " + status + " "
+        return host(client) + " - - [" + time + "] \"" + escape(requestLine) + "\" " + status + " "
                 + (bytes > 0 ? Long.toString(bytes) : "-") + " \"" + (referer == null ? "-" : escape(referer))
                 + "\" \"" + (userAgent == null ? "-" : escape(userAgent)) + "\"";
     }
 
-    synchronized void log(SocketAddress client, String requestLine, int status, long bytes, String referer,
-            String userAgent) {
+    synchronized void log(SocketAddress client, String time, String requestLine, int status, long bytes,
+            String referer, String userAgent) {
         try {
-            out.write(line(client, ZonedDateTime.now(ZoneOffset.UTC), requestLine, status, bytes, referer, userAgent));
+            out.write(line(client, time, requestLine, status, bytes, referer, userAgent));
             out.write('\n');
         } catch (IOException ignored) {
             // the disk is full or gone: serving goes on without the log

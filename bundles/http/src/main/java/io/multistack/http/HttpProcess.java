@@ -42,7 +42,7 @@ public final class HttpProcess implements ServerProcess {
         HttpSettings settings = settings(configuration);
         this.root = new StaticRoot(www(configuration));
         this.accessLog = new AccessLog(ServerProcesses.logFolder(configuration).resolve(ACCESS_LOG));
-        this.server = new HttpServer(stack.transport(), new Site(root, settings, accessLog));
+        this.server = new HttpServer(stack.transport(), new Site(root, settings, accessLog, new Timestamps()));
         try {
             server.start();
         } catch (Exception failed) { // Netty's sync() also throws undeclared checked exceptions (BindException)
@@ -73,7 +73,7 @@ public final class HttpProcess implements ServerProcess {
             return;
         }
         try {
-            server.apply(new Site(root, settings, accessLog));
+            server.apply(server.site().with(settings));
             LOG.log(Level.INFO, "Tenant {0}: http settings applied, {1}", tenant, server.status());
         } catch (Exception failed) { // as above; the previous port and settings stay
             LOG.log(Level.ERROR, "Tenant {0}: http cannot listen on port {1}, settings not applied: {2}", tenant,

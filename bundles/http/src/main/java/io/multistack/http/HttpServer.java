@@ -69,6 +69,10 @@ final class HttpServer {
         connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
+    Site site() {
+        return site;
+    }
+
     int connections() {
         return connectionCount.get();
     }

@@ -271,7 +271,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     private void send(ChannelHandlerContext ctx, HttpRequest request, HttpResponse response, HttpChunkedInput body,
             boolean keepAlive) {
         HttpHeaders headers = response.headers();
-        headers.set(HttpHeaderNames.SERVER, Site.SERVER).set(HttpHeaderNames.DATE, Site.now());
+        headers.set(HttpHeaderNames.SERVER, Site.SERVER).set(HttpHeaderNames.DATE, site.timestamps().httpDate());
         if (response instanceof FullHttpResponse full && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)
                 && response.status().code() != 304) {
             HttpUtil.setContentLength(response, full.content().readableBytes());
@@ -300,8 +300,8 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             if (body != null) {
                 streaming = false;
             }
-            site.accessLog().log(ctx.channel().remoteAddress(), requestLine, status, future.isSuccess() ? bytes : 0,
-                    referer, agent);
+            site.accessLog().log(ctx.channel().remoteAddress(), site.timestamps().logTime(), requestLine, status,
+                    future.isSuccess() ? bytes : 0, referer, agent);
             if (close) {
                 LingeringClose.close(ctx.channel());
             } else {

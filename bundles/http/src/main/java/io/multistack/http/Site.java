@@ -1,17 +1,14 @@
 package io.multistack.http;
 
-import io.netty.handler.codec.DateFormatter;
-import java.util.Date;
-
 /**
  * What every connection of one tenant's HTTP server shares: the files, the settings in
- * force when the connection was accepted, and the access log.
+ * force when the connection was accepted, the access log and the clock both write with.
  */
-record Site(StaticRoot root, HttpSettings settings, AccessLog accessLog) {
+record Site(StaticRoot root, HttpSettings settings, AccessLog accessLog, Timestamps timestamps) {
     static final String SERVER = "multistack";
 
-    /** The Date header value; computed per response (cheap next to the file system calls). */
-    static String now() {
-        return DateFormatter.format(new Date());
+    /** The same site with other settings. */
+    Site with(HttpSettings next) {
+        return new Site(root, next, accessLog, timestamps);
     }
 }

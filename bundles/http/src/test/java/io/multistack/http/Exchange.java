@@ -22,7 +22,7 @@ final class Exchange {
     private final StringBuilder pending = new StringBuilder();
 
     Exchange(Path www, HttpSettings settings) throws Exception {
-        Site site = new Site(new StaticRoot(www), settings, new AccessLog(log));
+        Site site = new Site(new StaticRoot(www), settings, new AccessLog(log), new Timestamps());
         channel = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {

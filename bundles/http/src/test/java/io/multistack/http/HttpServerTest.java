@@ -82,7 +82,7 @@ class HttpServerTest {
 
     Site site(int port, int maxConnections) {
         return new Site(root, new HttpSettings(port, maxConnections, Duration.ofSeconds(10), Duration.ofSeconds(60),
-                8192, 4096, 1 << 20, false), new AccessLog(new StringWriter()));
+                8192, 4096, 1 << 20, false), new AccessLog(new StringWriter()), new Timestamps());
     }
 
     static int freePort() throws IOException {

@@ -58,6 +58,8 @@ class RequestHandlerTest {
             assertThat(response.header("etag")).matches("\"[0-9a-f]+-[0-9a-f]+\"");
             assertThat(response.header("last-modified")).endsWith("GMT");
             assertThat(response.header("accept-ranges")).isEqualTo("bytes");
+            assertThat(response.header("date")).matches("\\w{3}, \\d\\d \\w{3} \\d{4} \\d\\d:\\d\\d:\\d\\d GMT");
+            assertThat(response.header("server")).isEqualTo("multistack");
         }
 
         @Test

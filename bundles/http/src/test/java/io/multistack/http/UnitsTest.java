@@ -52,9 +52,9 @@ class UnitsTest {
 
     @Test
     void access_log_line_is_combined_format_and_escaped() {
-        String line = AccessLog.line(new InetSocketAddress("192.168.1.10", 5000),
-                ZonedDateTime.of(2026, 11, 25, 18, 0, 1, 0, ZoneOffset.UTC), "GET /a\"b HTTP/1.1", 200, 10, null,
-                "x\ny");
+        String time = Timestamps.logTime(ZonedDateTime.of(2026, 11, 25, 18, 0, 1, 0, ZoneOffset.UTC).toInstant());
+        String line = AccessLog.line(new InetSocketAddress("192.168.1.10", 5000), time, "GET /a\"b HTTP/1.1", 200, 10,
+                null, "x\ny");
         assertThat(line).isEqualTo(
                 "192.168.1.10 - - [25/Nov/2026:18:00:01 +0000] \"GET /a\\\"b HTTP/1.1\" 200 10 \"-\" \"x\\x0Ay\"");
     }
