@@ -1,6 +1,7 @@
 package io.multistack.wire;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 
 /** The Internet checksum (RFC 1071): one's complement sum of 16-bit words. */
 public final class Checksum {
@@ -8,9 +9,21 @@ public final class Checksum {
 
     /** Adds the bytes {@code [index, index+length)} to a running 32-bit sum. */
     public static int add(int sum, ByteBuf buf, int index, int length) {
-        int end = index + length;
         long wide = sum & 0xFFFF_FFFFL;
         int i = index;
+        int end = index + length;
+        if (buf.nioBufferCount() == 1 && length >= 16) {
+            // the checksum is the stack's hottest loop: 8 bytes per read, without ByteBuf's
+            // per-access bounds checks (the region was checked once, here)
+            ByteBuffer region = buf.internalNioBuffer(index, length);
+            int at = region.position();
+            int words = length & ~7;
+            for (int k = 0; k < words; k += 8) {
+                long v = region.getLong(at + k);
+                wide += (v >>> 32) + (v & 0xFFFF_FFFFL);
+            }
+            i += words;
+        }
         for (; i + 4 <= end; i += 4) {
             wide += buf.getUnsignedInt(i);
         }

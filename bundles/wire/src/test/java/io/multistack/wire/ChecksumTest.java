@@ -66,6 +66,31 @@ class ChecksumTest {
         }
     }
 
+    /** The fast path reads 8 bytes at a time from NIO views: direct and pooled buffers, long regions, sliced. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 5, 13})
+    void matchesReferenceOnDirectPooledAndSlicedBuffers(int offset) {
+        Random random = new Random(7 + offset);
+        for (int length : new int[] {15, 16, 17, 63, 64, 65, 1471, 1500, 9000, 65_535}) {
+            byte[] data = new byte[offset + length];
+            random.nextBytes(data);
+            int expected = reference(data, offset, length, 0);
+            ByteBuf direct = io.netty.buffer.Unpooled.directBuffer(data.length).writeBytes(data);
+            ByteBuf pooled = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(data.length + 3)
+                    .writeZero(3).writeBytes(data);
+            try {
+                assertThat(Checksum.of(direct, offset, length)).as("direct, length %d", length).isEqualTo(expected);
+                assertThat(Checksum.of(pooled, 3 + offset, length)).as("pooled, length %d", length)
+                        .isEqualTo(expected);
+                assertThat(Checksum.of(pooled.slice(3, data.length), offset, length)).as("slice, length %d", length)
+                        .isEqualTo(expected);
+            } finally {
+                direct.release();
+                pooled.release();
+            }
+        }
+    }
+
     @Test
     void addingEvenRegionsOneAfterAnotherEqualsOneRegion() {
         byte[] data = new byte[60];
