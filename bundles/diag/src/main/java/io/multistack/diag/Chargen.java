@@ -15,6 +15,9 @@ final class Chargen extends ChannelInboundHandlerAdapter {
     static final int LINE_LENGTH = 72;
     private static final int PRINTABLE = 95;
     private static final int LINES_PER_WRITE = 64;
+    private static final int LINE_BYTES = LINE_LENGTH + 2;
+    /** All 95 lines of one cycle, back to back: generating copies from it, never builds lines. */
+    private static final byte[] CYCLE = cycle();
 
     private int nextLine;
 
@@ -52,13 +55,30 @@ final class Chargen extends ChannelInboundHandlerAdapter {
 
     private void generate(ChannelHandlerContext ctx) {
         while (ctx.channel().isActive() && ctx.channel().isWritable()) {
-            ByteBuf chunk = ctx.alloc().buffer((LINE_LENGTH + 2) * LINES_PER_WRITE);
-            for (int i = 0; i < LINES_PER_WRITE; i++) {
-                chunk.writeBytes(line(nextLine));
-                nextLine = (nextLine + 1) % PRINTABLE;
-            }
+            ByteBuf chunk = ctx.alloc().buffer(LINE_BYTES * LINES_PER_WRITE);
+            nextLine = writeLines(chunk, nextLine, LINES_PER_WRITE);
             ctx.writeAndFlush(chunk);
         }
+    }
+
+    /** Writes {@code lines} lines of the pattern starting at line {@code first}; returns the next line. */
+    static int writeLines(ByteBuf out, int first, int lines) {
+        int next = first % PRINTABLE;
+        while (lines > 0) {
+            int run = Math.min(lines, PRINTABLE - next);
+            out.writeBytes(CYCLE, next * LINE_BYTES, run * LINE_BYTES);
+            next = (next + run) % PRINTABLE;
+            lines -= run;
+        }
+        return next;
+    }
+
+    private static byte[] cycle() {
+        byte[] cycle = new byte[PRINTABLE * LINE_BYTES];
+        for (int n = 0; n < PRINTABLE; n++) {
+            System.arraycopy(line(n), 0, cycle, n * LINE_BYTES, LINE_BYTES);
+        }
+        return cycle;
     }
 
     static String text(int firstLine, int lines) {
