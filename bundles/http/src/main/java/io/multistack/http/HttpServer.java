@@ -126,7 +126,7 @@ final class HttpServer {
         pipeline.addLast("decoder", decoder);
         pipeline.addLast("encoder", new HttpResponseEncoder());
         pipeline.addLast("chunked", new ChunkedWriteHandler());
-        pipeline.addLast("requests", new RequestHandler(site, deadline));
+        pipeline.addLast("requests", new RequestHandler(site, deadline, decoder::bufferedBytes));
     }
 
     /** Answers a connection beyond the limit with 503 and closes it. */

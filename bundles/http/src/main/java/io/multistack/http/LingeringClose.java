@@ -2,14 +2,15 @@ package io.multistack.http;
 
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DuplexChannel;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How the server ends a connection after its last response (as Apache's and nginx's
- * "lingering close"): send FIN, then keep reading and dropping what the client still sends
- * for a short while. Closing at once with unread request bytes would make the stack send a
- * reset, and a client that is still sending (a long header, a body) would lose the response
- * (a 413, 431 or 503) before it reads it. The connection closes when the client closes its
+ * How the server ends a connection after its last response when the client may still be
+ * sending (as nginx's "lingering close"): send FIN, then keep reading and dropping what the
+ * client still sends for a short while. Closing at once with unread request bytes would make
+ * the stack abort the connection with a reset, and the client would lose the response (a
+ * 413, 431 or 503) before it reads it. The connection closes when the client closes its
  * side, or after {@value #LINGER_SECONDS} s.
  */
 final class LingeringClose {
@@ -29,6 +30,7 @@ final class LingeringClose {
             }
         });
         channel.config().setAutoRead(true); // drain: the handlers drop what arrives now
-        channel.eventLoop().schedule(() -> channel.close(), LINGER_SECONDS, TimeUnit.SECONDS);
+        ScheduledFuture<?> limit = channel.eventLoop().schedule(() -> channel.close(), LINGER_SECONDS, TimeUnit.SECONDS);
+        channel.closeFuture().addListener(closed -> limit.cancel(false));
     }
 }

@@ -32,6 +32,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
+import java.util.function.IntSupplier;
 
 /**
  * Serves one connection's requests, in order: GET and HEAD of static files with ranges and
@@ -50,16 +51,20 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     private final Site site;
     private final RequestDeadline deadline;
+    private final IntSupplier undecodedBytes;
     private final ArrayDeque<HttpRequest> waiting = new ArrayDeque<>();
     private HttpRequest current;
     private long bodyBytes;
     private int queued;
     private boolean streaming;
     private boolean closing;
+    private boolean refused;
 
-    RequestHandler(Site site, RequestDeadline deadline) {
+    /** {@code undecodedBytes}: what the decoder holds of requests not yet complete. */
+    RequestHandler(Site site, RequestDeadline deadline, IntSupplier undecodedBytes) {
         this.site = site;
         this.deadline = deadline;
+        this.undecodedBytes = undecodedBytes;
     }
 
     @Override
@@ -258,6 +263,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     /** Answers a request that ends the connection: errors of the request itself and timeouts. */
     private void refuse(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status) {
         closing = true;
+        refused = true;
         current = null;
         // a request the codec could not decode has a placeholder method and target: not worth logging
         HttpRequest valid = request == null || request.decoderResult().isFailure() ? null : request;
@@ -302,8 +308,10 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
             }
             site.accessLog().log(ctx.channel().remoteAddress(), site.timestamps().logTime(), requestLine, status,
                     future.isSuccess() ? bytes : 0, referer, agent);
-            if (close) {
-                LingeringClose.close(ctx.channel());
+            if (close && (refused || undecodedBytes.getAsInt() > 0)) {
+                LingeringClose.close(ctx.channel()); // the client may still be sending
+            } else if (close) {
+                ctx.close(); // the request was read completely: a plain close sends FIN after the response
             } else {
                 answerWaiting(ctx);
                 resumeIfDrained(ctx);
