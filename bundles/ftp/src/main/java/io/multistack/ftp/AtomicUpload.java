@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * and renames the temporary over the target. Until then the target is untouched, so an
  * aborted, failed or killed upload leaves the previous file or none, never a partial one.
  * A resumed upload (REST, APPE) starts by copying the kept prefix of the existing file.
+ * Commit runs off the event loop while an ABOR may abort on it: the methods are synchronized.
  */
 final class AtomicUpload implements AutoCloseable {
     private final Path target;
@@ -57,18 +58,18 @@ final class AtomicUpload implements AutoCloseable {
         return upload;
     }
 
-    void write(ByteBuffer bytes) throws IOException {
+    synchronized void write(ByteBuffer bytes) throws IOException {
         while (bytes.hasRemaining()) {
             written += channel.write(bytes);
         }
     }
 
-    long written() {
+    synchronized long written() {
         return written;
     }
 
     /** Syncs the data and renames the temporary into place; blocking, so not on an event loop. */
-    void commit() throws IOException {
+    synchronized void commit() throws IOException {
         if (finished) {
             throw new IOException("upload already finished");
         }
@@ -89,7 +90,7 @@ final class AtomicUpload implements AutoCloseable {
     }
 
     /** Drops the temporary; the target stays as it was. Safe to call more than once. */
-    void abort() {
+    synchronized void abort() {
         if (finished) {
             return;
         }
