@@ -6,10 +6,8 @@ import io.multistack.api.stack.TenantStack;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Activate;
@@ -33,7 +31,6 @@ public final class CaptureCommands {
      * The settings this command gave each running stack (the stack API takes settings but does
      * not report them back); weak, so a removed tenant's stack takes its entry with it.
      */
-    private final Map<TenantStack, FaultSettings> applied = Collections.synchronizedMap(new WeakHashMap<>());
 
     @Activate
     public CaptureCommands(@Reference Tenants tenants) {
@@ -85,16 +82,14 @@ public final class CaptureCommands {
             @Descriptor("NAME=VALUE settings, or off") String... settings) {
         TenantStack stack = tenants.get(tenant);
         if (settings.length == 0) {
-            return report(stack, applied.getOrDefault(stack, FaultSettings.NONE));
+            return report(stack, stack.faultSettings());
         }
         FaultSettings next = parse(settings);
-        String before = next.isNone() ? report(stack, applied.getOrDefault(stack, FaultSettings.NONE)) : "";
+        String before = next.isNone() ? report(stack, stack.faultSettings()) : "";
         stack.faults(next);
         if (next.isNone()) {
-            applied.remove(stack);
             return "faults off on tenant " + tenant + "; until now:\n" + before;
         }
-        applied.put(stack, next);
         return report(stack, next);
     }
 

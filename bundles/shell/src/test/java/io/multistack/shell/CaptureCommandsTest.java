@@ -128,6 +128,8 @@ class CaptureCommandsTest {
                 (proxy, method, args) -> switch (method.getName()) {
                     case "name" -> name;
                     case "faults" -> faultsApplied.add((FaultSettings) args[0]);
+                    case "faultSettings" -> faultsApplied.isEmpty() ? FaultSettings.NONE
+                            : faultsApplied.get(faultsApplied.size() - 1);
                     case "statistics" -> new StackStatistics("up", 0, 0, 0, 0, statistics);
                     case "capture" -> {
                         capturesStarted.add((Path) args[0] + " for " + args[1]);

@@ -48,6 +48,9 @@ public interface TenantStack extends FrameReceiver {
     /** Injects faults on this tenant's link; {@link FaultSettings#NONE} turns them off. */
     void faults(FaultSettings settings);
 
+    /** The faults in force on this tenant's link ({@link FaultSettings#NONE} when none). */
+    FaultSettings faultSettings();
+
     /** Open TCP connections and listeners, like {@code ss -ti}. */
     List<ConnectionInfo> connections();
 

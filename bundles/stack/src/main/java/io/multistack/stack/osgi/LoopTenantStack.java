@@ -145,6 +145,11 @@ final class LoopTenantStack implements TenantStack, StackContext {
     }
 
     @Override
+    public FaultSettings faultSettings() {
+        return taps.faultSettings();
+    }
+
+    @Override
     public StackStatistics statistics() {
         Map<String, Long> counters = new TreeMap<>(core.drops().snapshot());
         counters.putAll(taps.faultCounters());
