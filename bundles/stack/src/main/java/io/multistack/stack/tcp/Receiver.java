@@ -54,9 +54,9 @@ final class Receiver {
     boolean acceptable(int seq, int length) {
         int window = Math.max(0, rcvAdv - rcvNxt);
         if (length == 0) {
-            // the right edge itself is accepted for empty segments, as Linux does: a peer whose
-            // SND.NXT sits exactly at our window's edge must still be able to ACK (else both stall)
-            return window == 0 ? seq == rcvNxt : Seq.ge(seq, rcvNxt) && Seq.le(seq, rcvNxt + window);
+            // as Linux (tcp_sequence): from the RCV.NXT of our last ACK up to and including the
+            // right edge; a stricter test drops a peer's ACKs whose SND.NXT sits at our edge
+            return Seq.ge(seq, Seq.min(lastAckSent, rcvNxt)) && Seq.le(seq, rcvNxt + window);
         }
         if (window == 0) {
             return seq == rcvNxt; // a zero-window probe: its ACK counts, its data does not

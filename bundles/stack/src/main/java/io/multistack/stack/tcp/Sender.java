@@ -433,9 +433,18 @@ final class Sender {
         if (c.state == TcpState.SYN_SENT || c.state == TcpState.CLOSED) {
             return;
         }
-        // SND.MAX, not SND.NXT: after a timeout pulled SND.NXT back, the peer has already seen
-        // sequence numbers up to SND.MAX and would drop an ACK carrying an older one (BSD does the same)
-        emit(sndMax, Tcp.ACK, 0, 0, now);
+        emit(acceptableSeq(), Tcp.ACK, 0, 0, now);
+    }
+
+    /**
+     * The sequence number of an empty segment (Linux's tcp_acceptable_seq): SND.MAX, not a
+     * SND.NXT pulled back by a timeout (the peer has seen up to SND.MAX and would drop an older
+     * one), but never beyond the right edge of the peer's window (a zero-window peer accepts
+     * only its RCV.NXT). Either mistake makes the peer drop our ACKs: both were found as stalls.
+     */
+    private int acceptableSeq() {
+        int edge = sndUna + sndWnd;
+        return Seq.le(sndMax, edge) ? sndMax : Seq.max(edge, sndUna);
     }
 
     /** RFC 5961 challenge ACK, rate limited per engine. */
@@ -455,7 +464,7 @@ final class Sender {
 
     /** Our RST for this connection (abort, data after close). */
     void sendReset(long now) {
-        emit(sndMax, Tcp.RST | Tcp.ACK, 0, 0, now);
+        emit(acceptableSeq(), Tcp.RST | Tcp.ACK, 0, 0, now);
     }
 
     /** RST with the sequence number the peer's bad ACK asked for (RFC 9293 3.10.7.3). */

@@ -59,6 +59,38 @@ class BackToBackTest {
         assertThat(w.server.memoryInUse()).isZero();
     }
 
+    @ParameterizedTest(name = "echo {0} bytes, loss {1}, buffers {2}, sack {3}, ts {4}")
+    @CsvSource({
+        "1048576, 0.00, 16384, true,  true",
+        "1048576, 0.05, 16384, true,  true",
+        "1048576, 0.05, 8192,  false, false",
+        "2097152, 0.02, 65536, true,  false",
+    })
+    void echoWithSmallBuffersUnderLoss(int size, double loss, int buffers, boolean sack, boolean timestamps) {
+        // both directions busy and windows small: the situation of the stall found against Linux
+        TcpSettings settings = TcpSettings.defaults().withOptions(true, timestamps, sack).withBuffers(buffers, buffers);
+        World w = new World(new SplittableRandom(size ^ buffers), loss, 0.01, 0.03, settings);
+        w.echo = true;
+        w.start(size);
+        try {
+            w.run(3_600_000 * MS);
+        } catch (AssertionError e) {
+            w.trace.forEach(System.out::println);
+            throw e;
+        }
+        if (!w.clientClosed || !w.serverClosed || w.echoed != size) {
+            w.trace.forEach(System.out::println);
+            System.out.println("client " + w.client.snapshots(w.now) + "\nserver " + w.server.snapshots(w.now));
+        }
+        assertThat(w.received).as("bytes at the server").isEqualTo(size);
+        assertThat(w.echoed).as("bytes echoed back").isEqualTo(size);
+        assertThat(w.mismatches).isZero();
+        assertThat(w.clientClosed).isTrue();
+        assertThat(w.serverClosed).isTrue();
+        assertThat(w.client.memoryInUse()).isZero();
+        assertThat(w.server.memoryInUse()).isZero();
+    }
+
     /** Not a benchmark (see bench/): a guard that the engine does not become pathologically slow. */
     @org.junit.jupiter.api.Test
     void cpuThroughputOfALosslessTransfer() {
@@ -103,6 +135,8 @@ class BackToBackTest {
         boolean serverClosed;
         boolean slowReader;
         boolean fast; // no bottleneck and no per-byte pattern checks
+        boolean echo; // the server sends everything back
+        long echoed;
         long nextRead;
         long finishedAt;
         long retransmissions;
@@ -127,8 +161,17 @@ class BackToBackTest {
                 c.handler(new ConnectionHandler() {
                     @Override
                     public void readable() {
-                        if (!slowReader) {
+                        if (echo) {
+                            echoBack();
+                        } else if (!slowReader) {
                             drain(Integer.MAX_VALUE);
+                        }
+                    }
+
+                    @Override
+                    public void writable() {
+                        if (echo) {
+                            echoBack();
                         }
                     }
 
@@ -148,6 +191,20 @@ class BackToBackTest {
                 @Override
                 public void writable() {
                     fill();
+                }
+
+                @Override
+                public void readable() {
+                    ByteBuf b;
+                    while ((b = clientConnection.read(1 << 20)) != null) {
+                        while (b.isReadable()) {
+                            if (b.readByte() != pattern(echoed)) {
+                                mismatches++;
+                            }
+                            echoed++;
+                        }
+                        b.release();
+                    }
                 }
 
                 @Override
@@ -182,6 +239,40 @@ class BackToBackTest {
             clientConnection.flush(now);
             if (written == size && !clientConnection.isOutputShutdown()) {
                 clientConnection.shutdownOutput(now);
+            }
+        }
+
+        final java.util.ArrayDeque<String> trace = new java.util.ArrayDeque<>();
+
+        void trace(Packet p) {
+            try {
+                io.multistack.wire.Tcp t = io.multistack.wire.Tcp.parse(p.segment.duplicate(), p.source, p.destination);
+                int len = p.segment.readableBytes() - io.multistack.wire.Tcp.headerLength(p.segment);
+                trace.addLast(String.format("%.3f %s %s len %d", now / 1e6, p.toServer ? "C>S" : "S>C", t, len));
+                if (trace.size() > 80) {
+                    trace.removeFirst();
+                }
+            } catch (io.multistack.wire.MalformedPacketException e) {
+                trace.addLast("malformed " + e.reason());
+            }
+        }
+
+        /** The server echoes with back-pressure: it reads only what its send buffer takes. */
+        void echoBack() {
+            int free;
+            while ((free = serverConnection.sendBufferFree()) > 0) {
+                ByteBuf data = serverConnection.read(free);
+                if (data == null) {
+                    break;
+                }
+                received += data.readableBytes();
+                serverConnection.write(data, now);
+                data.release();
+            }
+            serverConnection.flush(now);
+            if (serverConnection.isInputShutdown() && serverConnection.receiveQueueBytes() == 0 && !serverSawFin) {
+                serverSawFin = true;
+                serverConnection.close(now);
             }
         }
 
@@ -225,6 +316,7 @@ class BackToBackTest {
                 now = Math.max(now, next);
                 while (!inFlight.isEmpty() && inFlight.peek().at <= now) {
                     Packet p = inFlight.poll();
+                    trace(p);
                     (p.toServer ? server : client).receive(p.source, p.destination, p.segment, now);
                 }
                 client.tick(now);

@@ -42,6 +42,7 @@ class LinuxInteropTest {
     static final int LINUX_IP = Ipv4Address.parse("10.99.0.1");
     final String namespace = "tcpinterop" + ProcessHandle.current().pid();
     final List<Process> processes = new ArrayList<>();
+    final List<Thread> writers = new ArrayList<>();
     Process bridge;
     DataInputStream fromTun;
     OutputStream toTun;
@@ -56,7 +57,35 @@ class LinuxInteropTest {
         }
         bridge = start("python3", script.toString(), Double.toString(loss), "7");
         fromTun = new DataInputStream(bridge.getInputStream());
-        toTun = new BufferedOutputStream(bridge.getOutputStream(), 1 << 16);
+        // a writer thread of its own: the loop must never block on the bridge's stdin while the
+        // bridge blocks on its stdout (a pipe deadlock that looks like a TCP stall)
+        OutputStream pipe = new BufferedOutputStream(bridge.getOutputStream(), 1 << 16);
+        java.util.concurrent.LinkedBlockingQueue<byte[]> outgoing = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread writer = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                while (true) {
+                    byte[] frame = outgoing.take();
+                    pipe.write(frame);
+                    if (outgoing.isEmpty()) {
+                        pipe.flush();
+                    }
+                }
+            } catch (InterruptedException | IOException e) {
+                // the bridge is gone
+            }
+        });
+        writers.add(writer);
+        toTun = new OutputStream() {
+            @Override
+            public void write(int b) {
+                outgoing.add(new byte[] {(byte) b});
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                outgoing.add(java.util.Arrays.copyOfRange(b, off, off + len));
+            }
+        };
         assertThat(fromTun.read()).as("bridge ready").isEqualTo('R');
         String pcap = System.getenv("TCP_INTEROP_PCAP");
         if (pcap != null) {
@@ -71,6 +100,7 @@ class LinuxInteropTest {
 
     @AfterEach
     void tearDown() throws Exception {
+        writers.forEach(Thread::interrupt);
         for (Process p : processes) {
             p.destroyForcibly();
             p.waitFor(5, TimeUnit.SECONDS);
@@ -266,10 +296,12 @@ class LinuxInteropTest {
                 Ipv4.of(Ipv4.PROTOCOL_TCP, sourceIp, destinationIp, segment.readableBytes(), identification++ & 0xFFFF,
                         64).emit(packet);
                 packet.writeBytes(segment);
-                toTun.write(packet.readableBytes() >>> 8);
-                toTun.write(packet.readableBytes() & 0xFF);
-                packet.readBytes(toTun, packet.readableBytes());
+                byte[] frame = new byte[2 + packet.readableBytes()];
+                frame[0] = (byte) (packet.readableBytes() >>> 8);
+                frame[1] = (byte) packet.readableBytes();
+                packet.readBytes(frame, 2, packet.readableBytes());
                 packet.release();
+                toTun.write(frame);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             } finally {
