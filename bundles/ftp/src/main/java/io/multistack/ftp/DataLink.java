@@ -81,11 +81,13 @@ final class DataLink {
     private void acceptedChild(Channel child, Promise<Channel> connection) {
         InetSocketAddress remote = (InetSocketAddress) child.remoteAddress();
         // only the client on the control connection may use its passive port (no data theft)
-        if (remote == null || !remote.getAddress().equals(peer) || !connection.trySuccess(child)) {
+        if (remote == null || !remote.getAddress().equals(peer) || connection.isDone()) {
             child.close();
             return;
         }
+        // the pipeline first: a transfer waiting for this connection starts at trySuccess
         prepare(child);
+        connection.trySuccess(child);
         Channel finished = listener;
         listener = null;
         if (finished != null) {
