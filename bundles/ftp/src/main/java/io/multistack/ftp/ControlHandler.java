@@ -245,14 +245,15 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
             return;
         }
         startTransfer(new Transfer(this, store.virtual()) {
+            private UploadWriter writer;
+
             @Override
             void run(Channel channel) {
+                writer = new UploadWriter(upload, channel);
                 channel.pipeline().get(DataConnection.class).receive(new DataConnection.Receiver() {
                     @Override
-                    public void data(ByteBuf bytes) throws IOException {
-                        for (java.nio.ByteBuffer buffer : bytes.nioBuffers()) {
-                            upload.write(buffer);
-                        }
+                    public void data(ByteBuf bytes) {
+                        writer.write(bytes.retain());
                     }
 
                     @Override
@@ -260,26 +261,19 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
                         if (finished) {
                             return;
                         }
-                        // fsync and rename block: off the loop, then answer on it
-                        Thread.ofVirtual().name("ftp-commit").start(() -> {
-                            boolean committed;
-                            try {
-                                upload.commit();
-                                committed = true;
-                            } catch (IOException failed) {
-                                LOG.log(Level.WARNING, "Tenant {0}: upload of {1} not committed: {2}",
-                                        server.tenant(), store.virtual(), failed.toString());
-                                committed = false;
+                        writer.finish(failed -> {
+                            if (failed != null) {
+                                LOG.log(Level.WARNING, "Tenant {0}: upload of {1} not stored: {2}", server.tenant(),
+                                        store.virtual(), failed.toString());
                             }
-                            boolean ok = committed;
-                            context.executor().execute(() -> complete(ok ? Reply.of(226, "Transfer complete.")
-                                    : Reply.of(451, "Upload failed: not stored.")));
+                            complete(failed == null ? Reply.of(226, "Transfer complete.")
+                                    : Reply.of(451, "Upload failed: not stored."));
                         });
                     }
 
                     @Override
                     public void failed(Throwable cause) {
-                        upload.abort();
+                        writer.abort();
                         complete(Reply.of(426, "Connection closed; transfer aborted."));
                     }
                 });
@@ -287,6 +281,9 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
             @Override
             void cancelled() {
+                if (writer != null) {
+                    writer.abort();
+                }
                 upload.abort();
             }
         });
