@@ -107,7 +107,7 @@ final class Receiver {
         } else {
             // out of order: keep it if memory allows, and send a duplicate ACK with SACK at once
             int size = end - start;
-            if (c.engine.budget().available() >= size) {
+            if (c.engine.budget().availableTo(queue.size() + outOfOrder.size()) >= size) {
                 int before = outOfOrder.size();
                 outOfOrder.add(start, kept);
                 c.engine.budget().charge(outOfOrder.size() - before);
@@ -175,8 +175,8 @@ final class Receiver {
     }
 
     private int freeSpace() {
-        long free = (long) bufferSize - queue.size() - outOfOrder.size();
-        free = Math.min(free, c.engine.budget().available() + 0L);
+        int held = queue.size() + outOfOrder.size();
+        long free = Math.min((long) bufferSize - held, c.engine.budget().availableTo(held));
         return (int) Math.max(0, free);
     }
 

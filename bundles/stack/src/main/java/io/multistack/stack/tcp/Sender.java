@@ -99,7 +99,7 @@ final class Sender {
     }
 
     int free() {
-        long free = Math.min((long) bufferSize - queue.size(), c.engine.budget().available());
+        long free = Math.min((long) bufferSize - queue.size(), c.engine.budget().availableTo(queue.size()));
         return (int) Math.max(0, free);
     }
 

@@ -143,8 +143,13 @@ public final class TcpConnection {
         return taken;
     }
 
+    /** Bytes {@link #write} would take now; 0 also promises a {@link ConnectionHandler#writable()} later. */
     public int sendBufferFree() {
-        return sender.free();
+        int free = sender.free();
+        if (free == 0) {
+            sender.writeBlocked = true;
+        }
+        return free;
     }
 
     /** Sends what is queued (Nagle applies unless {@link #noDelay(boolean)}). */

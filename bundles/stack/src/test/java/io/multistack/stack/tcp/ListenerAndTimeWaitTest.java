@@ -221,6 +221,15 @@ class ListenerAndTimeWaitTest {
         }
 
         @Test
+        void everyConnectionKeepsAGuaranteedMinimumSoAnEchoCannotDeadlock() {
+            TcpScript s = TcpScript.established(TcpScript.plain().withMemoryBudget(1000));
+            s.send(1, s.data(R + 1, L + 1, "q".repeat(1460)));
+            assertThat(s.engine.memoryInUse()).isGreaterThan(1000);
+            assertThat(s.connection.sendBufferFree()).as("send side still has its minimum")
+                    .isEqualTo(io.multistack.stack.tcp.MemoryBudget.GUARANTEED_PER_DIRECTION);
+        }
+
+        @Test
         void theWindowShrinksToTheBudgetAndReopensWhenRead() {
             TcpScript s = TcpScript.listening(SMALL);
             s.send(0, s.seg(SYN).seq(R).options(TcpOptions.NONE.withMss(1460)));
