@@ -217,7 +217,8 @@ public final class NativeLink implements Link, AutoCloseable {
             Port opened = opener.open();
             replacePort(opened);
             state = LinkState.UP;
-            LOG.log(Level.INFO, "Link {0} up: {1} {2}, MTU {3}", name, type.key(), interfaceName, String.valueOf(opened.mtu()));
+            LOG.log(Level.INFO, "Link {0} up: {1} {2}, MTU {3}", name, type.key(), interfaceName,
+                    String.valueOf(opened.mtu()));
             return true;
         } catch (SyscallException failed) {
             String reason = explain(failed);

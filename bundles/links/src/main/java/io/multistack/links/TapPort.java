@@ -5,10 +5,13 @@ import io.multistack.links.sys.InterfaceControl;
 import io.multistack.links.sys.Libc;
 import io.multistack.links.sys.SyscallException;
 import io.netty.buffer.ByteBuf;
+import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * A TAP interface created through /dev/net/tun (IFF_TAP, no packet information header).
@@ -44,6 +47,7 @@ final class TapPort implements Port {
             if (requestedMtu > 0) {
                 InterfaceControl.setMtu(created, requestedMtu);
             }
+            quietIpv6(created);
             try {
                 InterfaceControl.bringUp(created);
             } catch (SyscallException notUp) {
@@ -54,6 +58,18 @@ final class TapPort implements Port {
         } catch (SyscallException | RuntimeException failed) {
             Libc.close(fd);
             throw failed;
+        }
+    }
+
+    /**
+     * The TAP is a pure layer-2 port of the appliance: without this the host's kernel sends
+     * router solicitations and MLD reports into it, which arrive here as stray frames.
+     */
+    private static void quietIpv6(String name) {
+        try {
+            Files.writeString(Path.of("/proc/sys/net/ipv6/conf", name, "disable_ipv6"), "1");
+        } catch (IOException | RuntimeException noIpv6) {
+            // IPv6 absent or /proc read-only: the frames are merely noise
         }
     }
 
