@@ -234,8 +234,8 @@ public final class NativeLink implements Link, AutoCloseable {
 
     private String explain(SyscallException failed) {
         return switch (failed.errno()) {
-            case Errno.EPERM, Errno.EACCES -> failed.getMessage() + " - the appliance needs CAP_NET_ADMIN "
-                    + "(tap) or CAP_NET_RAW (packet)";
+            case Errno.EPERM, Errno.EACCES -> failed.getMessage() + " - the appliance needs "
+                    + (type == LinkType.TAP ? "CAP_NET_ADMIN to create a TAP" : "CAP_NET_RAW for a packet socket");
             case Errno.ENODEV -> failed.getMessage() + " - no interface '" + interfaceName + "' in this namespace";
             default -> failed.getMessage();
         };
@@ -248,7 +248,8 @@ public final class NativeLink implements Link, AutoCloseable {
     private void readBatch(Port open, boolean pollReportedTrouble) throws SyscallException {
         int capacity = Frames.HEADROOM + Frames.ETHERNET_HEADER + Frames.VLAN_TAG + open.mtu();
         for (int i = 0; i < BATCH && running; i++) {
-            ByteBuf buffer = allocator.directBuffer(capacity, capacity);
+            // No cap on growth: consumers may rewrite frames in place (tags, replies) and need room.
+            ByteBuf buffer = allocator.directBuffer(capacity);
             buffer.setIndex(Frames.HEADROOM, Frames.HEADROOM);
             boolean got;
             try {
