@@ -20,6 +20,8 @@ public final class TcpListener {
     private boolean open = true;
     private long cookiesSent;
     private long cookiesAccepted;
+    private long lastCookieAt;
+    private static final long COOKIE_RECENT_NANOS = 128_000_000_000L; // two cookie periods
     private int receiveBuffer;
     private int sendBuffer;
 
@@ -86,6 +88,13 @@ public final class TcpListener {
             if (!h.has(Tcp.SYN) && acceptCookie(tuple, h, payload, now)) {
                 return;
             }
+            if (cookiesSent > 0 && now - lastCookieAt < COOKIE_RECENT_NANOS) {
+                // as Linux: while cookies are in use, a segment that is not a valid cookie ACK is
+                // dropped, not reset; it may be later data of a handshake whose first ACK was lost,
+                // and the peer's retransmission from ISN+1 will validate
+                engine.count("tcp.syn-cookie-invalid-dropped");
+                return;
+            }
             engine.sendReset(tuple, h.ack(), 0, Tcp.RST, now);
             return;
         }
@@ -112,6 +121,7 @@ public final class TcpListener {
         int mss = Math.min(peerMss, engine.output().mtu() - 40);
         int cookie = engine.cookies().make(tuple, syn.seq(), mss, now);
         cookiesSent++;
+        lastCookieAt = now;
         engine.count("tcp.syn-cookie-sent");
         TcpSettings settings = engine.settings();
         int window = Math.min(65535, settings.receiveBuffer());
