@@ -335,15 +335,20 @@ test_ftp_kill9_during_upload() {
     before=$(sha "$previous")
     rm -f "$(ftp_root A)/fresh.bin"
     head -c $((512 << 20)) /dev/urandom >"$big"
-    site_ftp A --limit-rate 20M -T "$big" "$(ftp_url /victim.bin)" >/dev/null 2>&1 &
+    # spawn: $! is curl itself (through ip netns exec), so it can be stopped below
+    spawn ip netns exec "$(site_ns A)" curl -sS --max-time 60 -u "$FTP_USER:$(ftp_password A)" --limit-rate 20M \
+        -T "$big" "$(ftp_url /victim.bin)" >/dev/null 2>&1 &
     curls+=($!)
-    site_ftp A --limit-rate 20M -T "$big" "$(ftp_url /fresh.bin)" >/dev/null 2>&1 &
+    spawn ip netns exec "$(site_ns A)" curl -sS --max-time 60 -u "$FTP_USER:$(ftp_password A)" --limit-rate 20M \
+        -T "$big" "$(ftp_url /fresh.bin)" >/dev/null 2>&1 &
     curls+=($!)
+    on_test_exit "kill ${curls[*]} 2>/dev/null || true"
     wait_until 30 ftp_uploads_under_way || fail "the two uploads did not get 8 MiB into their temporaries"
     pid=$(app_pid)
     kill -KILL "$pid"
     wait_until 15 app_dead || fatal "the appliance (pid $pid) survived kill -9"
-    for p in "${curls[@]}"; do wait "$p"; done
+    # the clients' connections went silent with the appliance: stop them, do not wait out curl's timeout
+    for p in "${curls[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
     expect_eq "victim.bin after kill -9 during its upload" "$before" "$(sha "$previous")"
     [[ -e $(ftp_root A)/fresh.bin ]] && fail "fresh.bin exists after kill -9 during its first upload ($(stat -c %s "$(ftp_root A)/fresh.bin") bytes)"
     app_start || fatal "could not start the appliance again"
