@@ -20,6 +20,11 @@ final class PacketPort implements Port {
     static final int SOCK_NONBLOCK = 0x800;
     static final int SOCK_CLOEXEC = 0x80000;
     static final int PACKET_IGNORE_OUTGOING = 23;
+    static final int SOL_SOCKET = 1;
+    static final int SO_RCVBUF = 8;
+    static final int SO_RCVBUFFORCE = 33;
+    /** Room for bursts while the reader thread is off the CPU (the default ~200 KiB overflows at once). */
+    static final int RECEIVE_BUFFER = 4 << 20;
 
     private final int fd;
     private final int ifindex;
@@ -47,11 +52,24 @@ final class PacketPort implements Port {
             } catch (SyscallException olderKernel) {
                 // receive() drops our own frames by packet type instead
             }
+            enlargeReceiveBuffer(fd);
             Libc.bind(fd, SockaddrLl.bindAll(bind, ifindex));
             return new PacketPort(fd, ifindex, requestedMtu > 0 ? requestedMtu : InterfaceControl.mtu(name));
         } catch (SyscallException | RuntimeException failed) {
             Libc.close(fd);
             throw failed;
+        }
+    }
+
+    private static void enlargeReceiveBuffer(int fd) {
+        try {
+            Libc.setsockoptInt(fd, SOL_SOCKET, SO_RCVBUFFORCE, RECEIVE_BUFFER, "SO_RCVBUFFORCE");
+        } catch (SyscallException notAdmin) {
+            try {
+                Libc.setsockoptInt(fd, SOL_SOCKET, SO_RCVBUF, RECEIVE_BUFFER, "SO_RCVBUF"); // capped by rmem_max
+            } catch (SyscallException ignored) {
+                // the default buffer still works, it only drops more under bursts
+            }
         }
     }
 
