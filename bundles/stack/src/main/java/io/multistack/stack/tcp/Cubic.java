@@ -13,7 +13,6 @@ final class Cubic extends NewReno {
     private long epochStart = -1;
     private double wEst; // segments
     private double cwndBeforeReduction;
-    private long ackedSinceEst;
 
     Cubic(int mss, int initialSegments) {
         super(mss, initialSegments);
@@ -36,15 +35,15 @@ final class Cubic extends NewReno {
                 k = Math.cbrt(wMax * (1 - BETA) / C);
             }
             wEst = segments;
-            ackedSinceEst = 0;
         }
         double rtt = srttNanos > 0 ? srttNanos / 1e9 : 0.1;
         double t = (now - epochStart) / 1e9;
         double target = C * Math.pow(t + rtt - k, 3) + wMax;
         target = Math.clamp(target, segments, 1.5 * segments);
-        // Reno-friendly estimate (RFC 9438 4.3): alpha = 3 (1 - beta) / (1 + beta) per RTT
-        double alpha = wEst >= cwndBeforeReduction / mss && cwndBeforeReduction > 0 ? 1.0 : 3 * (1 - BETA) / (1 + BETA);
-        ackedSinceEst += ackedBytes;
+        // Reno-friendly estimate (RFC 9438 4.3): alpha = 3 (1 - beta) / (1 + beta) per RTT until
+        // W_est reaches the window before the reduction, then 1 (as Reno)
+        boolean pastReduction = cwndBeforeReduction > 0 && wEst >= cwndBeforeReduction / mss;
+        double alpha = pastReduction ? 1.0 : 3 * (1 - BETA) / (1 + BETA);
         wEst += alpha * ((double) ackedBytes / mss) / segments;
         double next;
         if (wEst > target) {

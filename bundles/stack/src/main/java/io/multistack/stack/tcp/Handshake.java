@@ -100,7 +100,7 @@ final class Handshake {
         if (h.has(Tcp.ACK)) {
             if (Seq.le(h.ack(), c.sender.iss) || Seq.gt(h.ack(), c.sender.sndNxt)) {
                 if (!h.has(Tcp.RST)) {
-                    c.sender.sendBareReset(h.ack(), now);
+                    c.sender.sendReset(h.ack(), now);
                 }
                 return;
             }

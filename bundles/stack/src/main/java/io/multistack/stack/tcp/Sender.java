@@ -472,10 +472,6 @@ final class Sender {
         c.engine.sendReset(c.tuple, seq, 0, Tcp.RST, now);
     }
 
-    void sendBareReset(int seq, long now) {
-        sendReset(seq, now);
-    }
-
     private TcpOptions synOptions(long now, boolean synAck) {
         TcpOptions o = TcpOptions.NONE.withMss(localMss());
         TcpSettings s = c.settings;

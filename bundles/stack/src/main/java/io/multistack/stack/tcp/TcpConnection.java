@@ -4,7 +4,6 @@ import io.multistack.wire.Tcp;
 import io.multistack.wire.TcpOptions;
 import io.netty.buffer.ByteBuf;
 import java.net.ConnectException;
-import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -614,9 +613,5 @@ public final class TcpConnection {
             closedDelivered = true;
             h.closed(closeCause);
         }
-    }
-
-    List<int[]> receivedBlocks() {
-        return receiver.sackBlocks();
     }
 }
