@@ -45,6 +45,28 @@ public record Tcp(int sourcePort, int destinationPort, int seq, int ack, int fla
                 segment.getUnsignedShort(at + 18), options);
     }
 
+    /**
+     * Parses the header at the reader index without the checksum (which needs the whole
+     * segment and the addresses): for traces and captures that keep only headers.
+     */
+    public static Tcp parseHeader(ByteBuf header) throws MalformedPacketException {
+        int length = header.readableBytes();
+        if (length < MIN_HEADER_LENGTH) {
+            throw new MalformedPacketException("tcp.truncated");
+        }
+        int at = header.readerIndex();
+        int headerLength = (header.getUnsignedByte(at + 12) >>> 4) * 4;
+        if (headerLength < MIN_HEADER_LENGTH || headerLength > length) {
+            throw new MalformedPacketException("tcp.bad-offset");
+        }
+        TcpOptions options = headerLength == MIN_HEADER_LENGTH
+                ? TcpOptions.NONE
+                : TcpOptions.parse(header, at + MIN_HEADER_LENGTH, headerLength - MIN_HEADER_LENGTH);
+        return new Tcp(header.getUnsignedShort(at), header.getUnsignedShort(at + 2), header.getInt(at + 4),
+                header.getInt(at + 8), header.getUnsignedByte(at + 13), header.getUnsignedShort(at + 14),
+                header.getUnsignedShort(at + 18), options);
+    }
+
     /** Header length of a received segment at the reader index (valid after {@link #parse}). */
     public static int headerLength(ByteBuf segment) {
         return (segment.getUnsignedByte(segment.readerIndex() + 12) >>> 4) * 4;

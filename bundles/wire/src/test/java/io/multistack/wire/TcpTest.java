@@ -49,6 +49,16 @@ class TcpTest {
     }
 
     @Test
+    void parseHeaderSkipsTheChecksumOnly() throws Exception {
+        ByteBuf b = withChecksum(LINUX_SYN, SRC, DST);
+        b.setShort(16, 0x1234);
+        Tcp t = Tcp.parseHeader(b);
+        assertThat(t.options().mss()).isEqualTo(1460);
+        assertThatThrownBy(() -> Tcp.parseHeader(Unpooled.wrappedBuffer(new byte[12])))
+                .isInstanceOf(MalformedPacketException.class);
+    }
+
+    @Test
     void roundTripsSackBlocksAndTimestamps() throws Exception {
         TcpOptions o = TcpOptions.NONE.withTimestamp(5, 6).withSackBlocks(100, 200, 300, 400, 500, 600);
         Tcp t = new Tcp(1, 2, 3, 4, Tcp.ACK, 5, 0, o);

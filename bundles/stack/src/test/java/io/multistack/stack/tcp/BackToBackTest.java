@@ -150,7 +150,7 @@ class BackToBackTest {
             System.out.printf("b2b cpu: %d MiB in %.3f s = %.0f Mbit/s (both ends on one thread)%n", size >> 20,
                     elapsed / 1e9, mbit);
             if (round == 1) {
-                assertThat(mbit).as("no pathological slowness (this machine: 400-650 Mbit/s)").isGreaterThan(40);
+                assertThat(mbit).as("no pathological slowness (this machine: 3-5 Gbit/s)").isGreaterThan(100);
             }
         }
     }
@@ -284,18 +284,33 @@ class BackToBackTest {
             }
         }
 
-        final java.util.ArrayDeque<String> trace = new java.util.ArrayDeque<>();
+        /** The last packets delivered, formatted only when a failure prints them. */
+        final java.util.ArrayDeque<Traced> trace = new java.util.ArrayDeque<>();
+
+        record Traced(long at, Packet packet, byte[] header, int length) {
+            @Override
+            public String toString() {
+                try {
+                    ByteBuf b = Unpooled.wrappedBuffer(header);
+                    io.multistack.wire.Tcp t = io.multistack.wire.Tcp.parseHeader(b);
+                    return String.format("%.3f %s %s len %d", at / 1e6, packet.toServer ? "C>S" : "S>C", t,
+                            length - io.multistack.wire.Tcp.headerLength(b));
+                } catch (io.multistack.wire.MalformedPacketException e) {
+                    return "malformed " + e.reason();
+                }
+            }
+        }
 
         void trace(Packet p) {
-            try {
-                io.multistack.wire.Tcp t = io.multistack.wire.Tcp.parse(p.segment.duplicate(), p.source, p.destination);
-                int len = p.segment.readableBytes() - io.multistack.wire.Tcp.headerLength(p.segment);
-                trace.addLast(String.format("%.3f %s %s len %d", now / 1e6, p.toServer ? "C>S" : "S>C", t, len));
-                if (trace.size() > 80) {
-                    trace.removeFirst();
-                }
-            } catch (io.multistack.wire.MalformedPacketException e) {
-                trace.addLast("malformed " + e.reason());
+            if (fast) {
+                return;
+            }
+            int length = p.segment.readableBytes();
+            byte[] header = new byte[Math.min(length, 60)];
+            p.segment.getBytes(p.segment.readerIndex(), header);
+            trace.addLast(new Traced(now, p, header, length));
+            if (trace.size() > 80) {
+                trace.removeFirst();
             }
         }
 
