@@ -33,29 +33,38 @@ final class AtomicUpload implements AutoCloseable {
 
     /** Starts an upload that keeps the first {@code keep} bytes of the existing target. */
     static AtomicUpload begin(Path target, long keep) throws IOException {
+        AtomicUpload upload = create(target);
+        upload.keep(keep);
+        return upload;
+    }
+
+    /** Creates the temporary (cheap: no copying yet). */
+    static AtomicUpload create(Path target) throws IOException {
         Path temporary = target.resolveSibling(FileArea.TEMPORARY_PREFIX
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
         FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        AtomicUpload upload = new AtomicUpload(target, temporary, channel);
-        try {
-            if (keep > 0) {
-                try (FileChannel existing = FileChannel.open(target, StandardOpenOption.READ)) {
-                    long copied = 0;
-                    while (copied < keep) {
-                        long n = existing.transferTo(copied, keep - copied, channel);
-                        if (n <= 0) {
-                            throw new IOException("the existing file is shorter than the restart offset");
-                        }
-                        copied += n;
-                    }
+        return new AtomicUpload(target, temporary, channel);
+    }
+
+    /** Copies the first {@code keep} bytes of the existing target (REST, APPE); blocking. */
+    synchronized void keep(long keep) throws IOException {
+        if (keep <= 0) {
+            return;
+        }
+        try (FileChannel existing = FileChannel.open(target, StandardOpenOption.READ)) {
+            long copied = 0;
+            while (copied < keep) {
+                long n = existing.transferTo(copied, keep - copied, channel);
+                if (n <= 0) {
+                    throw new IOException("the existing file is shorter than the restart offset");
                 }
+                copied += n;
             }
         } catch (IOException | RuntimeException failed) {
-            upload.abort();
+            abort();
             throw failed;
         }
-        upload.written = keep;
-        return upload;
+        written = keep;
     }
 
     synchronized void write(ByteBuffer bytes) throws IOException {

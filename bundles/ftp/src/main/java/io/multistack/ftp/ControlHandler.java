@@ -239,7 +239,7 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private void store(Outcome.Store store) {
         AtomicUpload upload;
         try {
-            upload = AtomicUpload.begin(store.file(), store.offset());
+            upload = AtomicUpload.create(store.file()); // the kept prefix is copied off the loop
         } catch (IOException failed) {
             reply(Reply.of(553, "Cannot create " + store.virtual() + "."));
             return;
@@ -249,7 +249,7 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
             @Override
             void run(Channel channel) {
-                writer = new UploadWriter(upload, channel);
+                writer = new UploadWriter(upload, store.offset(), channel);
                 channel.pipeline().get(DataConnection.class).receive(new DataConnection.Receiver() {
                     @Override
                     public void data(ByteBuf bytes) {

@@ -28,9 +28,17 @@ final class UploadWriter {
     private volatile IOException failure;
     private volatile boolean aborted;
 
-    UploadWriter(AtomicUpload upload, Channel data) {
+    /** Starts with copying the kept prefix ({@code keep} bytes, REST or APPE) of the existing file. */
+    UploadWriter(AtomicUpload upload, long keep, Channel data) {
         this.upload = upload;
         this.data = data;
+        disk.execute(() -> {
+            try {
+                upload.keep(keep);
+            } catch (IOException failed) {
+                failure = failed;
+            }
+        });
     }
 
     /** Queues the bytes (the writer owns them now); called on the data channel's loop. */
