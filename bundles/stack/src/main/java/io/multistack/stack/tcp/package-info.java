@@ -30,7 +30,11 @@
  * checks, per-engine rate limit); ISNs per RFC 6528 (SipHash-2-4 keyed from the caller's
  * random source + 4 µs clock); listen backlog with SYN cookies (window scale and SACK survive
  * in the timestamp, as on Linux); bounded out-of-order queue; RST for segments to no
- * socket; a per-tenant memory budget over send and receive queues.
+ * socket; a per-tenant memory budget over send and receive queues (in-window data is never
+ * dropped for it; each connection keeps 8 KiB per direction so an echo cannot deadlock).
+ * Linux compatibility details found by the interop tests: empty segments carry Linux's
+ * acceptable sequence number and are accepted up to and including our window edge; invalid
+ * cookie ACKs are dropped (not reset) while cookies are in use.
  *
  * <h2>Not implemented (yet)</h2>
  * ECN (RFC 3168: our SYN-ACK never agrees to it); TCP Fast Open (data on SYN is ignored and
