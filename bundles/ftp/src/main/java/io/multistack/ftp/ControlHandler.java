@@ -10,6 +10,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.stream.ChunkedNioFile;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -153,23 +154,33 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
     private void passive(boolean extended) {
         FtpSettings settings = server.settings();
+        busy = true; // a command sent right after PASV waits for its 227
         data.listen(settings.pasvMin(), settings.pasvMax()).addListener(done -> {
-            if (!done.isSuccess()) {
-                reply(Reply.of(425, "Cannot open a passive connection."));
-                return;
-            }
-            java.net.InetSocketAddress bound = (java.net.InetSocketAddress) done.getNow();
-            int port = bound.getPort();
-            if (extended) {
-                reply(Reply.of(229, "Entering Extended Passive Mode (|||" + port + "|)"));
-            } else {
-                // the tenant's own address, as the client reached it on the control connection
-                byte[] address = ((java.net.InetSocketAddress) context.channel().localAddress()).getAddress()
-                        .getAddress();
-                reply(Reply.of(227, String.format("Entering Passive Mode (%d,%d,%d,%d,%d,%d).", address[0] & 0xFF,
-                        address[1] & 0xFF, address[2] & 0xFF, address[3] & 0xFF, port >> 8, port & 0xFF)));
+            busy = false;
+            try {
+                passiveBound(done, extended);
+            } finally {
+                drain();
             }
         });
+    }
+
+    private void passiveBound(Future<?> done, boolean extended) {
+        if (!done.isSuccess()) {
+            reply(Reply.of(425, "Cannot open a passive connection."));
+            return;
+        }
+        java.net.InetSocketAddress bound = (java.net.InetSocketAddress) done.getNow();
+        int port = bound.getPort();
+        if (extended) {
+            reply(Reply.of(229, "Entering Extended Passive Mode (|||" + port + "|)"));
+        } else {
+            // the tenant's own address, as the client reached it on the control connection
+            byte[] address = ((java.net.InetSocketAddress) context.channel().localAddress()).getAddress()
+                    .getAddress();
+            reply(Reply.of(227, String.format("Entering Passive Mode (%d,%d,%d,%d,%d,%d).", address[0] & 0xFF,
+                    address[1] & 0xFF, address[2] & 0xFF, address[3] & 0xFF, port >> 8, port & 0xFF)));
+        }
     }
 
     private void startTransfer(Transfer next) {

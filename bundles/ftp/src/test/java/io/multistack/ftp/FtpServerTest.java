@@ -236,6 +236,26 @@ class FtpServerTest {
     }
 
     @Test
+    void pipelinedCommandsAreAnsweredInOrder() throws Exception {
+        Files.writeString(root.resolve("one.txt"), "1");
+        try (FtpClient client = new FtpClient(port)) {
+            assertCode(client.reply(), 220);
+            client.send("USER alice\r\nPASS pw\r\nTYPE I\r\nEPSV\r\nNLST");
+            assertCode(client.reply(), 331);
+            assertCode(client.reply(), 230);
+            assertCode(client.reply(), 200);
+            String epsv = client.reply();
+            assertCode(epsv, 229);
+            int dataPort = Integer.parseInt(epsv.replaceAll(".*\\(\\|\\|\\|(\\d+)\\|\\).*", "$1"));
+            try (Socket data = new Socket(InetAddress.getLoopbackAddress(), dataPort)) {
+                assertCode(client.reply(), 150);
+                assertThat(new String(data.getInputStream().readAllBytes())).isEqualTo("one.txt\r\n");
+            }
+            assertCode(client.reply(), 226);
+        }
+    }
+
+    @Test
     void aFailedLoginIsAnsweredAfterTheDelay() throws Exception {
         try (FtpClient client = new FtpClient(port)) {
             assertCode(client.reply(), 220);
