@@ -68,6 +68,8 @@ public final class TenantServerChannel extends AbstractServerChannel implements 
     protected void doBind(SocketAddress localAddress) {
         InetSocketAddress wanted = stack.bindable(localAddress);
         listener = stack.tcp().listen(stack.core().address(), wanted.getPort(), config.getBacklog(), this::accept);
+        // accepted connections start with the listener's sizes, so their SYN-ACK already offers the right window
+        listener.bufferSizes(config.getReceiveBufferSize(), TenantSocketChannelConfig.DEFAULT_BUFFER);
         local = new InetSocketAddress(wanted.getAddress(), listener.port());
     }
 

@@ -326,8 +326,13 @@ public final class TenantSocketChannel extends AbstractChannel implements Socket
         Runnable apply = () -> {
             connection.noDelay(config.isTcpNoDelay());
             connection.keepAlive(config.isKeepAlive(), stack.now());
-            connection.receiveBufferSize(config.getReceiveBufferSize());
-            connection.sendBufferSize(config.getSendBufferSize());
+            // only real changes: setting the same size again would advertise a needless window update
+            if (connection.receiveBufferSize() != config.getReceiveBufferSize()) {
+                connection.receiveBufferSize(config.getReceiveBufferSize());
+            }
+            if (connection.sendBufferSize() != config.getSendBufferSize()) {
+                connection.sendBufferSize(config.getSendBufferSize());
+            }
             stack.afterWork();
         };
         if (stack.loop().inEventLoop()) {
