@@ -299,6 +299,28 @@ test_ftp_through_fault_injector() {
     rm -f "$(ftp_root A)/lossy.bin"
 }
 
+anonymous_reads_hello() { [[ $(in_site C curl -sS --max-time 10 "$(ftp_url /hello.txt)" 2>/dev/null) == "$(ftp_hello_text C)" ]]; }
+
+test_ftp_anonymous_read_only() {
+    require_appliance
+    ftp_ready
+    ftp_scratch
+    local output
+    on_test_exit "ftp_set C anonymous"
+    ftp_set C anonymous true
+    wait_until 10 anonymous_reads_hello || fail "anonymous (curl's default login) cannot read /hello.txt on C"
+    echo x >"$SCRATCH/x.txt"
+    in_site C curl -sS --max-time 10 -T "$SCRATCH/x.txt" "$(ftp_url /x.txt)" >/dev/null 2>&1 &&
+        fail "anonymous uploaded /x.txt"
+    [[ -e $(ftp_root C)/x.txt ]] && fail "an anonymous upload reached tenant C's folder"
+    output=$(ftp_raw C "USER anonymous" "PASS guest@example.org" "DELE hello.txt" "MKD new" QUIT)
+    [[ $(grep -c "^550 " <<<"$output") == 2 ]] || fail "anonymous DELE and MKD were not refused with 550: $output"
+    in_site A curl -sS --max-time 10 "$(ftp_url /hello.txt)" >/dev/null 2>&1 &&
+        fail "anonymous logged in to tenant A, whose anonymous setting is off"
+    ftp_set C anonymous
+    wait_until 10 eval '! anonymous_reads_hello' || fail "anonymous still reads after the setting was removed"
+}
+
 bob_logs_in() { in_site B curl -sS --max-time 10 -u bob:pw-bob "$(ftp_url /hello.txt)" >/dev/null 2>&1; }
 bob_refused() { ! bob_logs_in; }
 
