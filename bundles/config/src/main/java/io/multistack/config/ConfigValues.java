@@ -99,4 +99,45 @@ public final class ConfigValues {
         }
         return unknown;
     }
+
+    /**
+     * An optional whole number: the fallback when absent; a Number as it is (ConfigurationAdmin),
+     * text parsed strictly (a .cfg file).
+     */
+    public static long longOr(Map<String, ?> properties, String key, long fallback) {
+        Object value = properties.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof Number number) {
+            return number.longValue();
+        }
+        try {
+            return Long.parseLong(value.toString().trim());
+        } catch (NumberFormatException notNumber) {
+            throw new IllegalArgumentException("key '" + key + "': '" + value + "' is not a whole number");
+        }
+    }
+
+    /** {@link #longOr} within the int range. */
+    public static int intOr(Map<String, ?> properties, String key, int fallback) {
+        long value = longOr(properties, key, fallback);
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("key '" + key + "': " + value + " is too large");
+        }
+        return (int) value;
+    }
+
+    /** An optional flag: true/yes/on or false/no/off, any case; the fallback when absent. */
+    public static boolean flagOr(Map<String, ?> properties, String key, boolean fallback) {
+        Object value = properties.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        return switch (value.toString().trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw new IllegalArgumentException("key '" + key + "': '" + value + "' is not true or false");
+        };
+    }
 }

@@ -1,5 +1,6 @@
 package io.multistack.dns;
 
+import io.multistack.config.ConfigValues;
 import java.util.Map;
 
 /**
@@ -22,21 +23,9 @@ record DnsSettings(int port, int rateLimit, int maxUdpSize) {
     }
 
     static DnsSettings from(Map<String, ?> configuration) {
-        return new DnsSettings(integer(configuration, "port", DEFAULTS.port),
-                integer(configuration, "rateLimit", DEFAULTS.rateLimit),
-                integer(configuration, "maxUdpSize", DEFAULTS.maxUdpSize));
-    }
-
-    private static int integer(Map<String, ?> configuration, String key, int fallback) {
-        Object value = configuration.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return value instanceof Number number ? number.intValue() : Integer.parseInt(value.toString().strip());
-        } catch (NumberFormatException bad) {
-            throw new IllegalArgumentException("dns setting '" + key + "': '" + value + "' is not a number");
-        }
+        return new DnsSettings(ConfigValues.intOr(configuration, "port", DEFAULTS.port),
+                ConfigValues.intOr(configuration, "rateLimit", DEFAULTS.rateLimit),
+                ConfigValues.intOr(configuration, "maxUdpSize", DEFAULTS.maxUdpSize));
     }
 
     private static void check(boolean valid, String key, int value) {

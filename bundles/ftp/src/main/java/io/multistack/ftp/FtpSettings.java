@@ -1,7 +1,7 @@
 package io.multistack.ftp;
 
+import io.multistack.config.ConfigValues;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -58,44 +58,18 @@ record FtpSettings(int port, int pasvMin, int pasvMax, boolean anonymous, int ma
             }
         });
         return new FtpSettings(
-                (int) number(configuration, "port", d.port()),
-                (int) number(configuration, "pasvMin", d.pasvMin()),
-                (int) number(configuration, "pasvMax", d.pasvMax()),
-                flag(configuration, "anonymous", d.anonymous()),
-                (int) number(configuration, "maxSessions", d.maxSessions()),
-                Duration.ofSeconds(number(configuration, "idleTimeoutSeconds", d.idleTimeout().toSeconds())),
-                Duration.ofMillis(number(configuration, "loginDelayMillis", d.loginDelay().toMillis())),
-                (int) number(configuration, "maxLoginFailures", d.maxLoginFailures()),
-                Duration.ofSeconds(number(configuration, "lockoutSeconds", d.lockout().toSeconds())),
+                ConfigValues.intOr(configuration, "port", d.port()),
+                ConfigValues.intOr(configuration, "pasvMin", d.pasvMin()),
+                ConfigValues.intOr(configuration, "pasvMax", d.pasvMax()),
+                ConfigValues.flagOr(configuration, "anonymous", d.anonymous()),
+                ConfigValues.intOr(configuration, "maxSessions", d.maxSessions()),
+                Duration.ofSeconds(ConfigValues.longOr(configuration, "idleTimeoutSeconds", d.idleTimeout().toSeconds())),
+                Duration.ofMillis(ConfigValues.longOr(configuration, "loginDelayMillis", d.loginDelay().toMillis())),
+                ConfigValues.intOr(configuration, "maxLoginFailures", d.maxLoginFailures()),
+                Duration.ofSeconds(ConfigValues.longOr(configuration, "lockoutSeconds", d.lockout().toSeconds())),
                 users);
     }
 
-    private static long number(Map<String, ?> configuration, String key, long fallback) {
-        Object value = configuration.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        if (value instanceof Number n) {
-            return n.longValue();
-        }
-        try {
-            return Integer.parseInt(value.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": not a number: '" + value + "'");
-        }
-    }
-
-    private static boolean flag(Map<String, ?> configuration, String key, boolean fallback) {
-        Object value = configuration.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        return switch (value.toString().trim().toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on" -> true;
-            case "false", "no", "off" -> false;
-            default -> throw new IllegalArgumentException(key + ": not true or false: '" + value + "'");
-        };
-    }
 
     private static void require(boolean valid, String key, Object value) {
         if (!valid) {

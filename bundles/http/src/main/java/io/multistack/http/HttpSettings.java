@@ -1,5 +1,6 @@
 package io.multistack.http;
 
+import io.multistack.config.ConfigValues;
 import java.time.Duration;
 import java.util.Map;
 
@@ -44,46 +45,18 @@ record HttpSettings(int port, int maxConnections, Duration headerTimeout, Durati
     static HttpSettings from(Map<String, ?> configuration) {
         HttpSettings d = DEFAULTS;
         return new HttpSettings(
-                (int) number(configuration, "port", d.port()),
-                (int) number(configuration, "maxConnections", d.maxConnections()),
-                Duration.ofSeconds(number(configuration, "headerTimeoutSeconds", d.headerTimeout().toSeconds())),
-                Duration.ofSeconds(number(configuration, "idleTimeoutSeconds", d.idleTimeout().toSeconds())),
-                (int) number(configuration, "maxHeaderBytes", d.maxHeaderBytes()),
-                (int) number(configuration, "maxRequestLineBytes", d.maxRequestLineBytes()),
-                number(configuration, "maxBodyBytes", d.maxBodyBytes()),
-                flag(configuration, "listing", d.listing()));
+                ConfigValues.intOr(configuration, "port", d.port()),
+                ConfigValues.intOr(configuration, "maxConnections", d.maxConnections()),
+                Duration.ofSeconds(
+                        ConfigValues.longOr(configuration, "headerTimeoutSeconds", d.headerTimeout().toSeconds())),
+                Duration.ofSeconds(
+                        ConfigValues.longOr(configuration, "idleTimeoutSeconds", d.idleTimeout().toSeconds())),
+                ConfigValues.intOr(configuration, "maxHeaderBytes", d.maxHeaderBytes()),
+                ConfigValues.intOr(configuration, "maxRequestLineBytes", d.maxRequestLineBytes()),
+                ConfigValues.longOr(configuration, "maxBodyBytes", d.maxBodyBytes()),
+                ConfigValues.flagOr(configuration, "listing", d.listing()));
     }
 
-    private static long number(Map<String, ?> configuration, String key, long fallback) {
-        Object value = configuration.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        if (value instanceof Number n) {
-            return n.longValue();
-        }
-        try {
-            long parsed = Long.parseLong(value.toString().trim());
-            if (parsed > Integer.MAX_VALUE && !key.equals("maxBodyBytes")) {
-                throw new NumberFormatException();
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": not a number: '" + value + "'");
-        }
-    }
-
-    private static boolean flag(Map<String, ?> configuration, String key, boolean fallback) {
-        Object value = configuration.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        return switch (value.toString().trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "true", "yes", "on" -> true;
-            case "false", "no", "off" -> false;
-            default -> throw new IllegalArgumentException(key + ": not true or false: '" + value + "'");
-        };
-    }
 
     private static void require(boolean valid, String key, Object value) {
         if (!valid) {
