@@ -1,6 +1,7 @@
 package io.multistack.stack.osgi;
 
 import io.multistack.api.flow.Device;
+import io.multistack.api.link.FrameReceiver;
 import io.multistack.api.stack.ArpEntry;
 import io.multistack.api.stack.Capture;
 import io.multistack.api.stack.ConnectionInfo;
@@ -48,6 +49,8 @@ final class LoopTenantStack implements TenantStack, StackContext {
     private final LinkTaps taps;
     private final TenantTransport transport;
     private final TcpBinding tcp;
+    private final FrameInbox inbox;
+    private final FrameReceiver toInbox;
     private volatile TenantSettings settings;
     private volatile String state = "created";
     private ScheduledFuture<?> housekeeping;
@@ -63,6 +66,8 @@ final class LoopTenantStack implements TenantStack, StackContext {
         this.tcp = tcp;
         this.taps = taps;
         this.transport = new TenantTransportImpl(this);
+        this.inbox = new FrameInbox(loop, frame -> core.receive(frame, clock.nanoTime()), this::afterWork);
+        this.toInbox = this::receiveOnLoop;
     }
 
     @Override
@@ -77,16 +82,15 @@ final class LoopTenantStack implements TenantStack, StackContext {
 
     @Override
     public void receive(ByteBuf frame) {
-        taps.ingress(frame, this::receiveOnLoop);
+        taps.ingress(frame, toInbox);
     }
 
     private void receiveOnLoop(ByteBuf frame) {
-        if (!onLoop(() -> {
-            core.receive(frame, clock.nanoTime());
-            afterWork();
-        })) {
+        if ("closed".equals(state)) {
             frame.release();
+            return;
         }
+        inbox.offer(frame);
     }
 
     @Override
@@ -153,6 +157,10 @@ final class LoopTenantStack implements TenantStack, StackContext {
     public StackStatistics statistics() {
         Map<String, Long> counters = new TreeMap<>(core.drops().snapshot());
         counters.putAll(taps.faultCounters());
+        long overflow = inbox.overflow();
+        if (overflow > 0) {
+            counters.put("stack.inbox-full", overflow);
+        }
         return new StackStatistics(state, core.framesIn(), core.framesOut(), core.bytesIn(), core.bytesOut(),
                 counters);
     }

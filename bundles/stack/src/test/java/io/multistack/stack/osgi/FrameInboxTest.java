@@ -1,0 +1,77 @@
+package io.multistack.stack.osgi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.junit.jupiter.api.Test;
+
+class FrameInboxTest {
+    /** A loop whose tasks run only when the test says so. */
+    private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+    private final List<ByteBuf> delivered = new ArrayList<>();
+    private int batches;
+    private final FrameInbox inbox = new FrameInbox(tasks::add, delivered::add, () -> batches++);
+
+    @Test
+    void framesOfferedTogetherAreDeliveredByOneTaskInOrder() {
+        ByteBuf first = frame(1);
+        ByteBuf second = frame(2);
+        assertThat(inbox.offer(first)).isTrue();
+        assertThat(inbox.offer(second)).isTrue();
+
+        assertThat(tasks).hasSize(1);
+        tasks.poll().run();
+
+        assertThat(delivered).containsExactly(first, second);
+        assertThat(batches).isEqualTo(1);
+        assertThat(inbox.size()).isZero();
+    }
+
+    @Test
+    void aLongBurstIsCutIntoBatchesSoOtherWorkOnTheLoopGetsTurns() {
+        for (int i = 0; i < FrameInbox.BATCH * 2 + 3; i++) {
+            inbox.offer(frame(i));
+        }
+        tasks.poll().run();
+        assertThat(delivered).hasSize(FrameInbox.BATCH);
+        assertThat(tasks).as("the rest is rescheduled, behind other tasks").hasSize(1);
+        tasks.poll().run();
+        tasks.poll().run();
+        assertThat(delivered).hasSize(FrameInbox.BATCH * 2 + 3);
+        assertThat(tasks).isEmpty();
+    }
+
+    @Test
+    void aFullInboxDropsCountsAndReleasesTheExcess() {
+        for (int i = 0; i < FrameInbox.CAPACITY; i++) {
+            assertThat(inbox.offer(frame(i))).isTrue();
+        }
+        ByteBuf excess = frame(-1);
+        assertThat(inbox.offer(excess)).isFalse();
+        assertThat(excess.refCnt()).isZero();
+        assertThat(inbox.overflow()).isEqualTo(1);
+        assertThat(inbox.size()).isEqualTo(FrameInbox.CAPACITY);
+    }
+
+    @Test
+    void aStoppedLoopReleasesWhatWasQueued() {
+        Executor stopped = task -> {
+            throw new RejectedExecutionException("stopped");
+        };
+        FrameInbox closed = new FrameInbox(stopped, delivered::add, () -> batches++);
+        ByteBuf frame = frame(1);
+        assertThat(closed.offer(frame)).isFalse();
+        assertThat(frame.refCnt()).isZero();
+        assertThat(delivered).isEmpty();
+    }
+
+    private static ByteBuf frame(int marker) {
+        return Unpooled.buffer(4).writeInt(marker);
+    }
+}
