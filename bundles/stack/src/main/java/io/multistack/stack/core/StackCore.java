@@ -188,10 +188,10 @@ public final class StackCore implements IpOutput {
         return table;
     }
 
-    /** Releases everything held; outstanding pings fail. */
-    public void close() {
+    /** Releases everything held (TCP connections are reset); outstanding pings fail. */
+    public void close(long now) {
         if (tcp != null) {
-            tcp.close(0);
+            tcp.close(now);
         }
         device = null;
         arp.clear();
@@ -395,12 +395,9 @@ public final class StackCore implements IpOutput {
     }
 
     private void sendIcmp(int destination, Icmpv4 header, ByteBuf data, long now) {
-        int length = Icmpv4.HEADER_LENGTH + data.readableBytes();
-        ByteBuf packet = newPacket(Ipv4.MIN_HEADER_LENGTH + length);
-        Ipv4.of(Ipv4.PROTOCOL_ICMP, iface.address(), destination, length, nextIdentification++ & 0xFFFF, DEFAULT_TTL)
-                .emit(packet);
+        ByteBuf packet = allocate(Icmpv4.HEADER_LENGTH + data.readableBytes());
         header.emit(packet, data);
-        sendIpv4(destination, packet, now);
+        send(Ipv4.PROTOCOL_ICMP, destination, packet, now);
     }
 
     /** Routes an IPv4 packet (built with headroom) to its next hop, resolving it by ARP. */

@@ -180,7 +180,7 @@ final class LoopTenantStack implements TenantStack, StackContext {
                 if (tcpTimer != null) {
                     tcpTimer.cancel(false);
                 }
-                core.close();
+                core.close(clock.nanoTime());
             });
         } catch (RejectedExecutionException stopped) {
             // the loop is gone and with it every task that could touch the core

@@ -142,7 +142,7 @@ class Ipv4FragmentsTest {
     void fragmentsHeldAtCloseAreReleased() {
         held(fragment(0, 24, true));
         held(fragment(24, 8, true));
-        kit.core.close();
+        kit.core.close(kit.now);
         assertAllFragmentsReleased();
     }
 }

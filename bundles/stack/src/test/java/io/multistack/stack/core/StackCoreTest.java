@@ -668,7 +668,7 @@ class StackCoreTest {
             StackKit kit = use(StackKit.up());
             CompletableFuture<Duration> rtt = new CompletableFuture<>();
             kit.core.ping(HOST_IP, kit.now, seconds(1).toNanos(), rtt);
-            kit.core.close();
+            kit.core.close(kit.now);
             assertThat(rtt).isCompletedExceptionally();
         }
 

@@ -203,7 +203,7 @@ final class StackKit implements AutoCloseable {
 
     @Override
     public void close() {
-        core.close();
+        core.close(now);
         device.releaseAll();
         assertThat(allocator.unreleased()).as("buffers never released (leaks)").isEmpty();
     }
