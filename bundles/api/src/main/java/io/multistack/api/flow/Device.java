@@ -9,6 +9,9 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface Device extends AutoCloseable {
+    /** The link this device sits on: a trunk, or the tenant's own whole link. */
+    String link();
+
     /** VLAN ID on the trunk, or 0 for a whole untagged link. */
     int vlan();
 

@@ -6,8 +6,8 @@ public class VlanInUseException extends Exception {
     private final int vlan;
     private final String holder;
 
-    public VlanInUseException(int vlan, String holder) {
-        super("VLAN " + vlan + " is already used by tenant " + holder);
+    public VlanInUseException(String link, int vlan, String holder) {
+        super("VLAN " + vlan + " of trunk " + link + " is already used by tenant " + holder);
         this.vlan = vlan;
         this.holder = holder;
     }
