@@ -196,6 +196,11 @@ public final class LinkTaps {
         }
 
         @Override
+        public String link() {
+            return device.link();
+        }
+
+        @Override
         public int vlan() {
             return device.vlan();
         }

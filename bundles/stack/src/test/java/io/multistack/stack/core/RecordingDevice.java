@@ -10,6 +10,11 @@ final class RecordingDevice implements Device {
     private final Deque<ByteBuf> sent = new ArrayDeque<>();
 
     @Override
+    public String link() {
+        return "memory";
+    }
+
+    @Override
     public int vlan() {
         return 600;
     }

@@ -12,6 +12,11 @@ final class RecordingDevice implements Device {
     }
 
     @Override
+    public String link() {
+        return "memory";
+    }
+
+    @Override
     public int vlan() {
         return 600;
     }
