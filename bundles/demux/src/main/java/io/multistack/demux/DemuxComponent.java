@@ -9,10 +9,14 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
- * Runs the shared VLAN demux on the in-memory trunk and offers the trunk's other end to the
- * access server as a {@link Link} named {@code memory} with {@code link.side=access}.
+ * Publishes the lower mapping over every link: the in-memory trunk, whose other end it
+ * offers to the access server as a {@link Link} named {@code memory} with
+ * {@code link.side=access}, and each real link ({@code link.type} set) as it comes and goes.
  */
 @Component(immediate = true, service = {})
 public final class DemuxComponent {
@@ -20,26 +24,34 @@ public final class DemuxComponent {
     public static final String SIDE = "link.side";
 
     private final MemoryTrunk trunk = new MemoryTrunk();
-    private final VlanDemux demux = new VlanDemux(trunk.serverSide());
+    private final LowerMappingTable table = new LowerMappingTable();
     private ServiceRegistration<Link> accessEnd;
     private ServiceRegistration<LowerMapping> mapping;
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            target = "(" + Link.TYPE + "=*)")
+    void addLink(Link link) {
+        table.linkAdded(link);
+    }
+
+    void removeLink(Link link) {
+        table.linkRemoved(link);
+    }
+
     @Activate
     void activate(BundleContext context) {
-        trunk.serverSide().receiver(demux);
+        table.linkAdded(trunk.serverSide());
         Dictionary<String, Object> linkProperties = new Hashtable<>();
         linkProperties.put(Link.NAME, MemoryTrunk.NAME);
         linkProperties.put(SIDE, "access");
         accessEnd = context.registerService(Link.class, trunk.accessSide(), linkProperties);
-        Dictionary<String, Object> mappingProperties = new Hashtable<>();
-        mappingProperties.put("trunk", MemoryTrunk.NAME);
-        mapping = context.registerService(LowerMapping.class, demux, mappingProperties);
+        mapping = context.registerService(LowerMapping.class, table, new Hashtable<>());
     }
 
     @Deactivate
     void deactivate() {
         mapping.unregister();
         accessEnd.unregister();
-        trunk.serverSide().receiver(null);
+        table.linkRemoved(trunk.serverSide());
     }
 }

@@ -2,6 +2,9 @@ package io.multistack.demux;
 
 import io.multistack.api.link.FrameReceiver;
 import io.multistack.api.link.Link;
+import io.multistack.api.link.LinkInUseException;
+import io.multistack.api.link.LinkOwnership;
+import io.multistack.api.flow.LowerMapping;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -10,7 +13,7 @@ import io.netty.buffer.ByteBuf;
  * synchronously, without a copy.
  */
 public final class MemoryTrunk {
-    public static final String NAME = "memory";
+    public static final String NAME = LowerMapping.MEMORY_TRUNK;
     /** Jumbo-free Ethernet: what VXLAN sites are configured for (1450) fits well inside. */
     public static final int MTU = 1500;
 
@@ -32,8 +35,8 @@ public final class MemoryTrunk {
 
     private static final class End implements Link {
         private final String side;
+        private final LinkOwnership ownership = new LinkOwnership(MemoryTrunk.NAME);
         private End peer;
-        private volatile FrameReceiver receiver;
 
         End(String side) {
             this.side = side;
@@ -51,7 +54,7 @@ public final class MemoryTrunk {
 
         @Override
         public void transmit(ByteBuf frame) {
-            FrameReceiver target = peer.receiver;
+            FrameReceiver target = peer.ownership.receiver();
             if (target == null) {
                 frame.release();
             } else {
@@ -60,8 +63,18 @@ public final class MemoryTrunk {
         }
 
         @Override
-        public void receiver(FrameReceiver receiver) {
-            this.receiver = receiver;
+        public void claim(String owner, FrameReceiver receiver) throws LinkInUseException {
+            ownership.claim(owner, receiver);
+        }
+
+        @Override
+        public void release(String owner) {
+            ownership.release(owner);
+        }
+
+        @Override
+        public String owner() {
+            return ownership.owner();
         }
 
         @Override

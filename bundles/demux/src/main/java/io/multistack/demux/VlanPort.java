@@ -4,19 +4,15 @@ import io.multistack.api.flow.Device;
 import io.multistack.api.flow.VlanRow;
 import io.multistack.api.link.FrameReceiver;
 import io.netty.buffer.ByteBuf;
-import java.util.concurrent.atomic.LongAdder;
 
-/** One row of the lower mapping: a VLAN, the tenant on it, and its counters. */
-final class VlanPort implements Device {
+/** One VLAN row of the lower mapping: a VLAN of a trunk, the tenant on it, and its counters. */
+public final class VlanPort implements Device {
     private final VlanDemux demux;
     private final int vlan;
     private final String tenant;
     private final FrameReceiver stackInput;
-    private final LongAdder framesIn = new LongAdder();
-    private final LongAdder bytesIn = new LongAdder();
-    private final LongAdder framesOut = new LongAdder();
-    private final LongAdder bytesOut = new LongAdder();
-    private final LongAdder drops = new LongAdder();
+    private final PortCounters counters = new PortCounters();
+    private volatile Runnable onClose = () -> {};
     private volatile boolean closed;
 
     VlanPort(VlanDemux demux, int vlan, String tenant, FrameReceiver stackInput) {
@@ -30,10 +26,19 @@ final class VlanPort implements Device {
         return tenant;
     }
 
+    /** What else must happen when the tenant lets go of the port (the mapping's bookkeeping). */
+    void onClose(Runnable action) {
+        onClose = action;
+    }
+
     void deliver(ByteBuf frame) {
-        framesIn.increment();
-        bytesIn.add(frame.readableBytes());
+        counters.in(frame.readableBytes());
         stackInput.receive(frame);
+    }
+
+    @Override
+    public String link() {
+        return demux.trunkName();
     }
 
     @Override
@@ -49,22 +54,30 @@ final class VlanPort implements Device {
     @Override
     public void transmit(ByteBuf frame) {
         if (closed) {
-            drops.increment();
+            counters.drop();
             frame.release();
             return;
         }
-        framesOut.increment();
-        bytesOut.add(frame.readableBytes());
-        demux.transmit(vlan, frame);
+        int length = frame.readableBytes();
+        if (demux.transmit(vlan, frame)) {
+            counters.out(length);
+        } else {
+            counters.drop();
+        }
     }
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
-        demux.detach(this);
+        if (demux.detach(this)) {
+            onClose.run();
+        }
     }
 
-    VlanRow row() {
-        return new VlanRow(vlan, tenant, framesIn.sum(), bytesIn.sum(), framesOut.sum(), bytesOut.sum(), drops.sum());
+    VlanRow row(String trunk, String state) {
+        return counters.row(trunk, vlan, tenant, state);
     }
 }

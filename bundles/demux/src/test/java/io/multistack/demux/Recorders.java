@@ -48,8 +48,16 @@ final class Recorders {
         }
 
         @Override
-        public void receiver(FrameReceiver receiver) {
+        public void claim(String owner, FrameReceiver receiver) {
             throw new UnsupportedOperationException("the test drives the demux directly");
+        }
+
+        @Override
+        public void release(String owner) {}
+
+        @Override
+        public String owner() {
+            return null;
         }
     }
 }
