@@ -2,6 +2,8 @@ package io.multistack.links;
 
 import io.multistack.api.link.FrameReceiver;
 import io.multistack.api.link.Link;
+import io.multistack.api.link.LinkInUseException;
+import io.multistack.api.link.LinkOwnership;
 import io.multistack.links.sys.Errno;
 import io.multistack.links.sys.Libc;
 import io.multistack.links.sys.SyscallException;
@@ -41,7 +43,7 @@ public final class NativeLink implements Link, AutoCloseable {
     private final Thread reader;
 
     private volatile Port port;
-    private volatile FrameReceiver receiver;
+    private final LinkOwnership ownership;
     private volatile LinkState state = LinkState.STARTING;
     private volatile String lastError = "";
     private volatile boolean running = true;
@@ -54,6 +56,7 @@ public final class NativeLink implements Link, AutoCloseable {
         this.configuredMtu = configuredMtu;
         this.opener = opener;
         this.allocator = allocator;
+        this.ownership = new LinkOwnership(name);
         this.reader = Thread.ofPlatform().daemon().name("link-" + name).unstarted(this::run);
     }
 
@@ -94,8 +97,18 @@ public final class NativeLink implements Link, AutoCloseable {
         return open != null ? open.mtu() : configuredMtu > 0 ? configuredMtu : 1500;
     }
 
-    public LinkState state() {
+    public LinkState linkState() {
         return state;
+    }
+
+    /** {@code up}, or the state with the last error, e.g. {@code down: ENODEV (No such device)}. */
+    @Override
+    public String state() {
+        LinkState now = state;
+        if (now == LinkState.UP) {
+            return "up";
+        }
+        return lastError.isEmpty() ? now.toString() : now + ": " + lastError;
     }
 
     /** Why the link is (or last was) down; empty when it never failed. */
@@ -108,8 +121,18 @@ public final class NativeLink implements Link, AutoCloseable {
     }
 
     @Override
-    public void receiver(FrameReceiver receiver) {
-        this.receiver = receiver;
+    public void claim(String owner, FrameReceiver receiver) throws LinkInUseException {
+        ownership.claim(owner, receiver);
+    }
+
+    @Override
+    public void release(String owner) {
+        ownership.release(owner);
+    }
+
+    @Override
+    public String owner() {
+        return ownership.owner();
     }
 
     @Override
@@ -275,7 +298,7 @@ public final class NativeLink implements Link, AutoCloseable {
 
     private void deliver(ByteBuf frame) {
         counters.received(frame.readableBytes());
-        FrameReceiver current = receiver;
+        FrameReceiver current = ownership.receiver();
         if (current == null) {
             counters.drop();
             frame.release();

@@ -22,9 +22,9 @@ class PacketLinkRootTest {
         return ProcessHandle.current().pid() % 100_000;
     }
 
-    private static BlockingQueue<String> collect(NativeLink link) {
+    private static BlockingQueue<String> collect(NativeLink link) throws Exception {
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        link.receiver(frame -> {
+        link.claim("test", frame -> {
             received.add(ByteBufUtil.hexDump(frame));
             frame.release();
         });
@@ -47,7 +47,7 @@ class PacketLinkRootTest {
             Shell.run("ip", "-n", namespace, "link", "set", nsEnd, "up");
             Shell.run("ip", "link", "set", rootEnd, "up");
             link.start();
-            assertThat(Shell.await(() -> link.state() == LinkState.UP, 5_000)).as(link.lastError()).isTrue();
+            assertThat(Shell.await(() -> link.linkState() == LinkState.UP, 5_000)).as(link.lastError()).isTrue();
             assertThat(link.mtu()).isEqualTo(1500);
 
             String reply = null;
@@ -65,8 +65,8 @@ class PacketLinkRootTest {
             assertThat(reply).as("the kernel's ARP reply").isNotNull();
 
             Shell.run("ip", "link", "del", rootEnd);
-            assertThat(Shell.await(() -> link.state() == LinkState.DOWN && link.lastError().contains("ENODEV"), 5_000))
-                    .as("state %s, last error %s", link.state(), link.lastError()).isTrue();
+            assertThat(Shell.await(() -> link.linkState() == LinkState.DOWN && link.lastError().contains("ENODEV"), 5_000))
+                    .as("state %s, last error %s", link.linkState(), link.lastError()).isTrue();
             link.transmit(ArpFrames.request("192.168.78.2", "192.168.78.1")); // dropped, no exception
         } finally {
             link.close();
@@ -94,7 +94,7 @@ class PacketLinkRootTest {
             }
             sender.start();
             receiver.start();
-            assertThat(Shell.await(() -> sender.state() == LinkState.UP && receiver.state() == LinkState.UP, 5_000))
+            assertThat(Shell.await(() -> sender.linkState() == LinkState.UP && receiver.linkState() == LinkState.UP, 5_000))
                     .isTrue();
             String tagged = ArpFrames.requestHex("192.168.79.2", "192.168.79.1", 0x2064); // PCP 1, VID 100
             String got = null;

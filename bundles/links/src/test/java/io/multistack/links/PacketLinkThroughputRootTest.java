@@ -22,7 +22,7 @@ class PacketLinkThroughputRootTest {
         NativeLink sender = NativeLink.packet("a", a, 0, PooledByteBufAllocator.DEFAULT);
         NativeLink receiver = NativeLink.packet("b", b, 0, PooledByteBufAllocator.DEFAULT);
         LongAdder got = new LongAdder();
-        receiver.receiver(frame -> {
+        receiver.claim("test", frame -> {
             got.increment();
             frame.release();
         });
@@ -34,7 +34,7 @@ class PacketLinkThroughputRootTest {
             }
             sender.start();
             receiver.start();
-            assertThat(Shell.await(() -> sender.state() == LinkState.UP && receiver.state() == LinkState.UP, 5_000))
+            assertThat(Shell.await(() -> sender.linkState() == LinkState.UP && receiver.linkState() == LinkState.UP, 5_000))
                     .isTrue();
             byte[] arp = io.netty.buffer.ByteBufUtil.decodeHexDump(ArpFrames.requestHex("10.0.0.1", "10.0.0.2", -1));
             for (int size : new int[] {64, 1514, 64, 1514}) { // the first two rounds warm the JIT up

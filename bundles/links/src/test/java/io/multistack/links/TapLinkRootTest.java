@@ -31,7 +31,7 @@ class TapLinkRootTest {
         String tap = "msttap" + id;
         NativeLink link = NativeLink.tap("t", tap, 1500, PooledByteBufAllocator.DEFAULT);
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        link.receiver(frame -> {
+        link.claim("test", frame -> {
             received.add(ByteBufUtil.hexDump(frame));
             frame.release();
         });
@@ -39,7 +39,7 @@ class TapLinkRootTest {
             Shell.run("ip", "netns", "add", namespace);
             Shell.run("ip", "netns", "exec", namespace, "sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1");
             link.start();
-            assertThat(Shell.await(() -> link.state() == LinkState.UP, 5_000)).as(link.lastError()).isTrue();
+            assertThat(Shell.await(() -> link.linkState() == LinkState.UP, 5_000)).as(link.lastError()).isTrue();
             assertThat(link.mtu()).isEqualTo(1500);
 
             Shell.run("ip", "link", "set", tap, "netns", namespace);
@@ -72,7 +72,7 @@ class TapLinkRootTest {
             Shell.quietly("ip", "netns", "del", namespace);
             Shell.quietly("ip", "link", "del", tap);
         }
-        assertThat(link.state()).isEqualTo(LinkState.CLOSED);
+        assertThat(link.linkState()).isEqualTo(LinkState.CLOSED);
         // The link re-created its TAP in the root namespace after the loss; closing deleted it.
         assertThat(Shell.run("ip", "-o", "link", "show")).doesNotContain(tap + ":");
     }

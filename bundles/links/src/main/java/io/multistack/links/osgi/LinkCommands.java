@@ -30,19 +30,24 @@ public final class LinkCommands {
     @Descriptor("lists the links (trunks and whole interfaces) with state, MTU and counters")
     public String list() {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"NAME", "TYPE", "INTERFACE", "STATE", "MTU", "FRAMES-IN", "BYTES-IN", "FRAMES-OUT",
+        rows.add(new String[] {"NAME", "TYPE", "INTERFACE", "STATE", "USED-BY", "MTU", "FRAMES-IN", "BYTES-IN", "FRAMES-OUT",
                 "BYTES-OUT", "ERRORS", "DROPS", "DOWNS", "LAST-ERROR"});
         for (Link link : links.stream().sorted(Comparator.comparing(Link::name)).toList()) {
             if (link instanceof NativeLink nativeLink) {
                 LinkCounters.Snapshot c = nativeLink.counters();
-                rows.add(cells(link.name(), nativeLink.type().key(), nativeLink.interfaceName(), nativeLink.state(),
-                        link.mtu(), c.framesIn(), c.bytesIn(), c.framesOut(), c.bytesOut(), c.errors(), c.drops(),
+                rows.add(cells(link.name(), nativeLink.type().key(), nativeLink.interfaceName(), nativeLink.linkState(),
+                        usedBy(link), link.mtu(), c.framesIn(), c.bytesIn(), c.framesOut(), c.bytesOut(), c.errors(), c.drops(),
                         c.downs(), nativeLink.lastError().isEmpty() ? "-" : nativeLink.lastError()));
             } else {
-                rows.add(cells(link.name(), "other", "-", "-", link.mtu(), "-", "-", "-", "-", "-", "-", "-", "-"));
+                rows.add(cells(link.name(), "memory", "-", link.state(), usedBy(link), link.mtu(), "-", "-", "-", "-", "-", "-", "-", "-"));
             }
         }
         return format(rows);
+    }
+
+    private static String usedBy(Link link) {
+        String owner = link.owner();
+        return owner == null ? "-" : owner;
     }
 
     private static String[] cells(Object... values) {

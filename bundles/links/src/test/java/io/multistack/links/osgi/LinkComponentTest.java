@@ -60,17 +60,17 @@ class LinkComponentTest {
             assertThat(registration.properties().get(LinkComponent.TYPE)).isEqualTo("packet");
             NativeLink link = (NativeLink) registration.service();
             long until = System.nanoTime() + 3_000_000_000L;
-            while (link.state() != LinkState.DOWN && System.nanoTime() < until) {
+            while (link.linkState() != LinkState.DOWN && System.nanoTime() < until) {
                 Thread.sleep(20);
             }
-            assertThat(link.state()).isEqualTo(LinkState.DOWN);
+            assertThat(link.linkState()).isEqualTo(LinkState.DOWN);
             // ENODEV as root; EPERM when run without CAP_NET_RAW: either way named and explained.
             assertThat(link.lastError()).containsAnyOf("ENODEV", "EPERM");
         } finally {
             component.deactivate();
         }
         assertThat(registrations.get(0).unregistered()).isTrue();
-        assertThat(((NativeLink) registrations.get(0).service()).state()).isEqualTo(LinkState.CLOSED);
+        assertThat(((NativeLink) registrations.get(0).service()).linkState()).isEqualTo(LinkState.CLOSED);
     }
 
     @Test
