@@ -3,6 +3,7 @@ package io.multistack.flow;
 import io.multistack.api.flow.Device;
 import io.multistack.api.flow.LowerMapping;
 import io.multistack.api.flow.VlanInUseException;
+import io.multistack.api.link.LinkInUseException;
 import io.multistack.api.stack.TenantSettings;
 import io.multistack.api.stack.TenantStack;
 import io.multistack.api.stack.TenantStackFactory;
@@ -24,7 +25,7 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * One communication flow per tenant configuration: creates the tenant's stack, binds it to
- * its VLAN through the lower mapping, and publishes it as a {@link TenantStack} service
+ * its lower end (a VLAN of a trunk link, or a whole link) through the lower mapping, and publishes it as a {@link TenantStack} service
  * (property {@code tenant}) for the tenant's services. Edits apply live; an invalid edit is
  * logged and the running flow keeps its previous configuration; deletion removes the flow.
  */
@@ -36,7 +37,7 @@ public final class TenantFlowComponent {
     private final BundleContext context;
     private final LowerMapping lowerMapping;
     private final TenantStackFactory stacks;
-    private TenantSettings settings;
+    private TenantConfig.Flow flow;
     private TenantStack stack;
     private Device device;
     private ServiceRegistration<TenantStack> registration;
@@ -63,13 +64,13 @@ public final class TenantFlowComponent {
         registration.unregister();
         device.close();
         stack.close();
-        LOG.log(Level.INFO, "Tenant {0} removed (VLAN {1} freed)", settings.name(), settings.vlan());
+        LOG.log(Level.INFO, "Tenant {0} removed ({1} freed)", flow.settings().name(), flow.lowerEnd());
         stack = null;
     }
 
     private void apply(Map<String, Object> properties) {
         String source = ConfigValues.source(properties);
-        TenantSettings next;
+        TenantConfig.Flow next;
         try {
             next = TenantConfig.parse(properties);
         } catch (IllegalArgumentException invalid) {
@@ -78,7 +79,7 @@ public final class TenantFlowComponent {
         }
         Set<String> unknown = ConfigValues.unknownKeys(properties, TenantConfig.KEYS);
         if (!unknown.isEmpty()) {
-            LOG.log(Level.WARNING, "{0}: ignoring unknown keys {1} (known: vlan, address, gateway, mac, services)",
+            LOG.log(Level.WARNING, "{0}: ignoring unknown keys {1} (known: vlan, trunk, link, address, gateway, mac, services)",
                     source, unknown);
         }
         try {
@@ -89,42 +90,46 @@ public final class TenantFlowComponent {
             }
         } catch (VlanInUseException taken) {
             reject(source, "key 'vlan': " + taken.getMessage());
+        } catch (LinkInUseException taken) {
+            reject(source, "key '" + (next.wholeLink() ? "link" : "trunk") + "': " + taken.getMessage());
         }
     }
 
-    private void start(TenantSettings next) throws VlanInUseException {
-        TenantStack created = stacks.create(next);
+    private void start(TenantConfig.Flow next) throws VlanInUseException, LinkInUseException {
+        TenantSettings settings = next.settings();
+        TenantStack created = stacks.create(settings);
         try {
-            device = lowerMapping.attach(next.vlan(), next.name(), created);
-        } catch (VlanInUseException | RuntimeException failed) {
+            device = lowerMapping.attach(next.link(), next.vlan(), settings.name(), created);
+        } catch (VlanInUseException | LinkInUseException | RuntimeException failed) {
             created.close();
             throw failed;
         }
         stack = created;
-        settings = next;
+        flow = next;
         stack.up(device);
         registration = context.registerService(TenantStack.class, stack, serviceProperties(next));
-        LOG.log(Level.INFO, "Tenant {0} up: VLAN {1}, {2}, MAC {3}", next.name(), next.vlan(), next.cidr(), next.mac());
+        LOG.log(Level.INFO, "Tenant {0} up: {1}, {2}, MAC {3}", settings.name(), next.lowerEnd(), settings.cidr(),
+                settings.mac());
     }
 
-    private void change(TenantSettings next) throws VlanInUseException {
-        if (next.equals(settings)) {
+    private void change(TenantConfig.Flow next) throws VlanInUseException, LinkInUseException {
+        if (next.equals(flow)) {
             return;
         }
-        if (next.vlan() != settings.vlan()) {
-            // take the new VLAN before letting go of the old one, so a clash changes nothing
-            Device moved = lowerMapping.attach(next.vlan(), next.name(), stack);
+        if (next.vlan() != flow.vlan() || !next.link().equals(flow.link())) {
+            // take the new lower end before letting go of the old one, so a clash changes nothing
+            Device moved = lowerMapping.attach(next.link(), next.vlan(), next.settings().name(), stack);
             device.close();
             device = moved;
-            stack.reconfigure(next);
+            stack.reconfigure(next.settings());
             stack.up(moved);
         } else {
-            stack.reconfigure(next);
+            stack.reconfigure(next.settings());
         }
-        settings = next;
+        flow = next;
         registration.setProperties(serviceProperties(next));
-        LOG.log(Level.INFO, "Tenant {0} changed: VLAN {1}, {2}, MAC {3}", next.name(), next.vlan(), next.cidr(),
-                next.mac());
+        LOG.log(Level.INFO, "Tenant {0} changed: {1}, {2}, MAC {3}", next.settings().name(), next.lowerEnd(),
+                next.settings().cidr(), next.settings().mac());
     }
 
     private void reject(String source, String why) {
@@ -132,12 +137,14 @@ public final class TenantFlowComponent {
             LOG.log(Level.ERROR, "Rejected {0}: {1}", source, why);
         } else {
             LOG.log(Level.ERROR, "Rejected {0}: {1}; tenant {2} keeps running with its previous configuration",
-                    source, why, settings.name());
+                    source, why, flow.settings().name());
         }
     }
 
-    private static Dictionary<String, Object> serviceProperties(TenantSettings settings) {
+    private static Dictionary<String, Object> serviceProperties(TenantConfig.Flow flow) {
+        TenantSettings settings = flow.settings();
         Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put("link", flow.link());
         properties.put(TenantStack.TENANT, settings.name());
         properties.put(TenantStack.VLAN, settings.vlan());
         properties.put("address", settings.cidr());

@@ -42,8 +42,12 @@ class TenantConfigTest {
         return properties;
     }
 
+    private static TenantSettings parse(Map<String, Object> properties) {
+        return TenantConfig.parse(properties).settings();
+    }
+
     private static void assertRejected(Map<String, Object> properties, String... messageParts) {
-        assertThatThrownBy(() -> TenantConfig.parse(properties))
+        assertThatThrownBy(() -> parse(properties))
                 .isInstanceOf(IllegalArgumentException.class)
                 .message().contains(messageParts);
     }
@@ -52,7 +56,7 @@ class TenantConfigTest {
     class Valid {
         @Test
         void theDefaults() throws Exception {
-            TenantSettings settings = TenantConfig.parse(fileInstall());
+            TenantSettings settings = parse(fileInstall());
 
             assertThat(settings.name()).isEqualTo("A");
             assertThat(settings.vlan()).isEqualTo(600);
@@ -65,9 +69,9 @@ class TenantConfigTest {
 
         @Test
         void macDerivedFromEachVlanIsStableAndUnicast() {
-            assertThat(TenantConfig.parse(with("vlan", "601")).mac()).hasToString("02:6d:73:00:02:59");
-            assertThat(TenantConfig.parse(with("vlan", "1")).mac()).hasToString("02:6d:73:00:00:01");
-            MacAddress high = TenantConfig.parse(with("vlan", "4094")).mac();
+            assertThat(parse(with("vlan", "601")).mac()).hasToString("02:6d:73:00:02:59");
+            assertThat(parse(with("vlan", "1")).mac()).hasToString("02:6d:73:00:00:01");
+            MacAddress high = parse(with("vlan", "4094")).mac();
             assertThat(high).hasToString("02:6d:73:00:0f:fe");
             assertThat(high.isMulticast()).isFalse();
         }
@@ -79,7 +83,7 @@ class TenantConfigTest {
             properties.put("mac", "52:54:00:AB:cd:01");
             properties.put("services", "http, ftp ,dns");
 
-            TenantSettings settings = TenantConfig.parse(properties);
+            TenantSettings settings = parse(properties);
             assertThat(settings.gateway()).contains((java.net.Inet4Address) InetAddress.getByName("192.168.1.254"));
             assertThat(settings.mac()).isEqualTo(MacAddress.parse("52:54:00:ab:cd:01"));
             assertThat(settings.services()).containsExactly("http", "ftp", "dns");
@@ -87,17 +91,17 @@ class TenantConfigTest {
 
         @Test
         void integersFromConfigurationAdmin() {
-            TenantSettings settings = TenantConfig.parse(with("vlan", 600));
+            TenantSettings settings = parse(with("vlan", 600));
             assertThat(settings.vlan()).isEqualTo(600);
-            assertThat(TenantConfig.parse(with("vlan", 4094L)).vlan()).isEqualTo(4094);
+            assertThat(parse(with("vlan", 4094L)).vlan()).isEqualTo(4094);
         }
 
         @Test
         void servicesAsArrayOrCollection() {
-            assertThat(TenantConfig.parse(with("services", new String[] {"http", "dns"})).services())
+            assertThat(parse(with("services", new String[] {"http", "dns"})).services())
                     .containsExactly("http", "dns");
-            assertThat(TenantConfig.parse(with("services", List.of("ftp"))).services()).containsExactly("ftp");
-            assertThat(TenantConfig.parse(with("services", "")).services()).isEmpty();
+            assertThat(parse(with("services", List.of("ftp"))).services()).containsExactly("ftp");
+            assertThat(parse(with("services", "")).services()).isEmpty();
         }
 
         @Test
@@ -105,28 +109,28 @@ class TenantConfigTest {
             Map<String, Object> properties = fileInstall();
             properties.put("gateway", " ");
             properties.put("mac", "");
-            TenantSettings settings = TenantConfig.parse(properties);
+            TenantSettings settings = parse(properties);
             assertThat(settings.gateway()).isEqualTo(Optional.empty());
             assertThat(settings.mac()).isEqualTo(MacAddress.forVlan(600));
         }
 
         @Test
         void whitespaceAroundValuesIsTrimmed() {
-            TenantSettings settings = TenantConfig.parse(with("vlan", " 602 "));
+            TenantSettings settings = parse(with("vlan", " 602 "));
             assertThat(settings.vlan()).isEqualTo(602);
-            assertThat(TenantConfig.parse(with("address", " 10.0.0.5/8 ")).cidr()).isEqualTo("10.0.0.5/8");
+            assertThat(parse(with("address", " 10.0.0.5/8 ")).cidr()).isEqualTo("10.0.0.5/8");
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"10.1.2.3/31", "10.1.2.2/31", "10.1.2.3/32", "172.16.0.1/12", "192.168.1.254/24"})
         void hostAddressesOfAnyPrefix(String cidr) {
-            assertThat(TenantConfig.parse(with("address", cidr)).cidr()).isEqualTo(cidr);
+            assertThat(parse(with("address", cidr)).cidr()).isEqualTo(cidr);
         }
 
         @ParameterizedTest
         @ValueSource(strings = {"A", "tenant-b", "C.2", "x_y", "0abc"})
         void tenantNames(String name) {
-            assertThat(TenantConfig.parse(with("service.pid", "io.multistack.tenant~" + name)).name()).isEqualTo(name);
+            assertThat(parse(with("service.pid", "io.multistack.tenant~" + name)).name()).isEqualTo(name);
         }
     }
 
@@ -218,6 +222,60 @@ class TenantConfigTest {
         @Test
         void macWithATrailingSeparator() {
             assertRejected(with("mac", "02:00:00:00:00:01:"), "key 'mac'");
+        }
+    }
+
+    @Nested
+    class LowerEnd {
+        @Test
+        void withoutTrunkTheVlanIsOnTheMemoryTrunk() {
+            TenantConfig.Flow flow = TenantConfig.parse(fileInstall());
+            assertThat(flow.link()).isEqualTo("memory");
+            assertThat(flow.vlan()).isEqualTo(600);
+            assertThat(flow.lowerEnd()).isEqualTo("VLAN 600 of trunk memory");
+        }
+
+        @Test
+        void aTrunkNamesTheLinkOfTheVlan() {
+            TenantConfig.Flow flow = TenantConfig.parse(with("trunk", "t1"));
+            assertThat(flow.link()).isEqualTo("t1");
+            assertThat(flow.vlan()).isEqualTo(600);
+        }
+
+        @Test
+        void aWholeLinkHasNoVlanAndItsOwnMac() {
+            Map<String, Object> properties = with("vlan", null);
+            properties.put("link", "w1");
+            TenantConfig.Flow flow = TenantConfig.parse(properties);
+            assertThat(flow.wholeLink()).isTrue();
+            assertThat(flow.link()).isEqualTo("w1");
+            assertThat(flow.settings().vlan()).isZero();
+            assertThat(flow.settings().mac()).isEqualTo(TenantConfig.wholeLinkMac("A"));
+            assertThat(flow.settings().mac().toString()).startsWith("02:6d:77:");
+            assertThat(flow.lowerEnd()).isEqualTo("whole link w1");
+        }
+
+        @Test
+        void aWholeLinkWithAVlanOrTrunkIsRejected() {
+            assertRejected(with("link", "w1"), "key 'link'", "either");
+            Map<String, Object> withTrunk = with("vlan", null);
+            withTrunk.put("link", "w1");
+            withTrunk.put("trunk", "t1");
+            assertRejected(withTrunk, "key 'link'");
+        }
+
+        @Test
+        void neitherVlanNorLinkIsRejected() {
+            assertRejected(with("vlan", null), "key 'vlan'");
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @ValueSource(strings = {"bad name", "-x", "a/b"})
+        void badLinkNames(String name) {
+            assertRejected(with("trunk", name), "key 'trunk'");
+            Map<String, Object> whole = with("vlan", null);
+            whole.put("link", name);
+            assertRejected(whole, "key 'link'");
         }
     }
 }
