@@ -6,8 +6,17 @@ import org.osgi.annotation.versioning.ProviderType;
 /** The access server's table {@code [(remote endpoint, VNI) ⇔ VLAN]}, read-only view. */
 @ProviderType
 public interface AccessTable {
-    /** The UDP address the tunnel endpoint listens on, e.g. {@code 0.0.0.0:4789}. */
+    /** The UDP address the tunnel endpoint listens on, e.g. {@code 0.0.0.0:4789}, or {@code off}. */
     String listenAddress();
+
+    /** The trunk link the access server sends its tagged frames on, e.g. {@code memory}. */
+    String trunk();
+
+    /** {@code up}, or why no frames cross the trunk (e.g. {@code link absent}, {@code link used by ...}). */
+    String trunkState();
+
+    /** Tunnel packets dropped because the trunk was absent or down. */
+    long noTrunkDrops();
 
     List<TunnelRow> tunnels();
 
