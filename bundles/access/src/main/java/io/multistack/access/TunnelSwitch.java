@@ -29,17 +29,23 @@ final class TunnelSwitch implements FrameReceiver {
     static final int MAX_LEARNED_PER_VLAN = 4096;
 
     private final TunnelTable table;
-    private final Link trunk;
     private final Underlay underlay;
+    /** The trunk the access server uses now; {@code null} while it is absent or held by someone else. */
+    private volatile Link trunk;
     private final Map<Integer, Map<Long, Tunnel>> learned = new ConcurrentHashMap<>();
     private final LongAdder unknownTunnel = new LongAdder();
     private final LongAdder malformed = new LongAdder();
     private final LongAdder noTunnelForVlan = new LongAdder();
+    private final LongAdder noTrunk = new LongAdder();
 
-    TunnelSwitch(TunnelTable table, Link trunk, Underlay underlay) {
+    TunnelSwitch(TunnelTable table, Underlay underlay) {
         this.table = table;
-        this.trunk = trunk;
         this.underlay = underlay;
+    }
+
+    /** Connects the switch to its trunk, or disconnects it with {@code null}. */
+    void trunk(Link link) {
+        this.trunk = link;
     }
 
     /** A UDP payload from {@code remote} (IPv4 as int). Takes ownership of the buffer. */
@@ -52,12 +58,19 @@ final class TunnelSwitch implements FrameReceiver {
                 packet.release();
                 return;
             }
+            Link out = trunk;
+            if (out == null) {
+                noTrunk.increment();
+                tunnel.drops.increment();
+                packet.release();
+                return;
+            }
             tunnel.packetsIn.increment();
             tunnel.bytesIn.add(packet.readableBytes());
             if (table.forVlan(tunnel.vlan()).size() > 1) {
                 learn(tunnel, Ethernet.source(packet));
             }
-            trunk.transmit(Dot1q.tag(packet, tunnel.vlan()));
+            out.transmit(Dot1q.tag(packet, tunnel.vlan()));
         } catch (MalformedPacketException bad) {
             malformed.increment();
             packet.release();
@@ -105,6 +118,10 @@ final class TunnelSwitch implements FrameReceiver {
 
     long noTunnelForVlanDrops() {
         return noTunnelForVlan.sum();
+    }
+
+    long noTrunkDrops() {
+        return noTrunk.sum();
     }
 
     private void send(Tunnel tunnel, ByteBuf frame) {

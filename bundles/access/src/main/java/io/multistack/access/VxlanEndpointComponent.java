@@ -1,8 +1,9 @@
 package io.multistack.access;
 
+import static io.multistack.api.flow.LowerMapping.MEMORY_TRUNK;
+
 import io.multistack.api.flow.AccessTable;
 import io.multistack.api.flow.TunnelRow;
-import io.multistack.api.link.Link;
 import io.multistack.wire.Ipv4Address;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -21,7 +22,10 @@ import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -31,40 +35,53 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * The VXLAN tunnel endpoint (RFC 7348): a UDP socket (native epoll when available) whose
- * packets are switched by the access table onto the in-memory trunk, and back. PID
- * {@code io.multistack.access.vxlan}, key {@code listen} (default {@code 0.0.0.0:4789}).
+ * packets are switched by the access table onto a trunk link, and back. PID
+ * {@code io.multistack.access.vxlan}, keys {@code listen} (default {@code 0.0.0.0:4789};
+ * {@code off} for an appliance that is only the server device) and {@code trunk} (default
+ * {@code memory}, the in-memory trunk to this appliance's own demux; or the name of a link
+ * towards a separate server device).
  */
 @Component(configurationPid = VxlanEndpointComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         immediate = true, service = AccessTable.class)
 public final class VxlanEndpointComponent implements AccessTable {
     static final String PID = "io.multistack.access.vxlan";
     static final String DEFAULT_LISTEN = "0.0.0.0:4789";
+    static final String OFF = "off";
+    static final Set<String> KEYS = Set.of("listen", "trunk");
+    private static final Pattern LINK_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Logger LOG = System.getLogger("io.multistack.access");
 
+    private final BundleContext context;
     private final TunnelTable table;
-    private final Link trunk;
     private final EventLoopGroup loop;
     private final TunnelSwitch tunnelSwitch;
     private volatile Channel channel;
     private volatile String listen = DEFAULT_LISTEN;
+    private volatile TrunkAttachment trunk;
 
     @Activate
-    public VxlanEndpointComponent(@Reference TunnelTable table,
-            @Reference(target = "(&(link.name=memory)(link.side=access))") Link trunk,
+    public VxlanEndpointComponent(BundleContext context, @Reference TunnelTable table,
             Map<String, Object> properties) {
+        this.context = context;
         this.table = table;
-        this.trunk = trunk;
         this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("multistack-vxlan", true),
                 UdpTransport.ioHandlerFactory());
-        this.tunnelSwitch = new TunnelSwitch(table, trunk, this::sendToSite);
-        trunk.receiver(tunnelSwitch);
+        this.tunnelSwitch = new TunnelSwitch(table, this::sendToSite);
+        warnUnknownKeys(properties);
+        attachTrunk(properties);
         bind(properties);
     }
 
     @Modified
     void modified(Map<String, Object> properties) {
+        warnUnknownKeys(properties);
+        String wantedTrunk = trunkOf(properties);
+        if (wantedTrunk != null && !wantedTrunk.equals(trunk.linkName())) {
+            trunk.close();
+            attachTrunk(properties);
+        }
         String wanted = listenOf(properties);
-        if (!wanted.equals(listen) || channel == null) {
+        if (!wanted.equals(listen) || (channel == null && !OFF.equals(wanted))) {
             closeChannel();
             bind(properties);
         }
@@ -72,14 +89,55 @@ public final class VxlanEndpointComponent implements AccessTable {
 
     @Deactivate
     void deactivate() {
-        trunk.receiver(null);
+        trunk.close();
         closeChannel();
         loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
+    private static void warnUnknownKeys(Map<String, Object> properties) {
+        Set<String> unknown = ConfigValues.unknownKeys(properties, KEYS);
+        if (!unknown.isEmpty()) {
+            LOG.log(Level.WARNING, "{0}: ignoring unknown keys {1} (known: listen, trunk)",
+                    ConfigValues.source(properties), unknown);
+        }
+    }
+
+    /** The trunk key, or {@code null} (logged) when it is not a link name: the current trunk stays. */
+    private static String trunkOf(Map<String, Object> properties) {
+        Object value = properties.get("trunk");
+        String name = value == null || value.toString().isBlank() ? MEMORY_TRUNK : value.toString().trim();
+        if (!LINK_NAME.matcher(name).matches()) {
+            LOG.log(Level.ERROR, "Rejected {0}: key ''trunk'': ''{1}'' is not a link name", 
+                    ConfigValues.source(properties), name);
+            return null;
+        }
+        return name;
+    }
+
+    private void attachTrunk(Map<String, Object> properties) {
+        String name = trunkOf(properties);
+        trunk = new TrunkAttachment(context, name == null ? MEMORY_TRUNK : name, tunnelSwitch);
+        trunk.open();
+    }
+
     @Override
     public String listenAddress() {
-        return listen + (channel == null ? " (not bound)" : "");
+        return listen + (channel == null && !OFF.equals(listen) ? " (not bound)" : "");
+    }
+
+    @Override
+    public String trunk() {
+        return trunk.linkName();
+    }
+
+    @Override
+    public String trunkState() {
+        return trunk.state();
+    }
+
+    @Override
+    public long noTrunkDrops() {
+        return tunnelSwitch.noTrunkDrops();
     }
 
     @Override
@@ -99,6 +157,10 @@ public final class VxlanEndpointComponent implements AccessTable {
 
     private void bind(Map<String, Object> properties) {
         listen = listenOf(properties);
+        if (OFF.equals(listen)) {
+            LOG.log(Level.INFO, "VXLAN endpoint off (listen = off): this appliance terminates no tunnels");
+            return;
+        }
         InetSocketAddress address;
         try {
             address = parseListen(listen);

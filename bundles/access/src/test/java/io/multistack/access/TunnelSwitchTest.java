@@ -37,8 +37,12 @@ class TunnelSwitchTest {
     private final List<byte[]> onTrunk = new ArrayList<>();
     private final List<Sent> toSites = new ArrayList<>();
     private final TunnelTable table = new TunnelTable();
-    private final TunnelSwitch tunnelSwitch = new TunnelSwitch(table, new RecordingTrunk(),
+    private final TunnelSwitch tunnelSwitch = new TunnelSwitch(table,
             (packet, to) -> toSites.add(new Sent(to, consume(packet))));
+
+    {
+        tunnelSwitch.trunk(new RecordingTrunk());
+    }
 
     private final class RecordingTrunk implements Link {
         @Override
@@ -57,7 +61,15 @@ class TunnelSwitchTest {
         }
 
         @Override
-        public void receiver(FrameReceiver receiver) {}
+        public void claim(String owner, FrameReceiver receiver) {}
+
+        @Override
+        public void release(String owner) {}
+
+        @Override
+        public String owner() {
+            return null;
+        }
     }
 
     private void fromSite(int remote, byte[] packet) {
@@ -106,6 +118,22 @@ class TunnelSwitchTest {
             assertThat(onTrunk).containsExactly(tagged(fromA, 600), tagged(fromB, 601));
             assertThat(row("A").packetsIn()).isEqualTo(1);
             assertThat(row("B").packetsIn()).isEqualTo(1);
+        }
+
+        @Test
+        void withoutATrunkPacketsAreCountedAsDropsOfTheirTunnel() {
+            table.put(new Tunnel("A", SITE_A, 100, 600));
+            tunnelSwitch.trunk(null);
+            fromSite(SITE_A, vxlan(100, ethernet(BROADCAST, HOST_MAC_A, 46)));
+
+            assertThat(onTrunk).isEmpty();
+            assertThat(tunnelSwitch.noTrunkDrops()).isEqualTo(1);
+            assertThat(row("A").drops()).isEqualTo(1);
+            assertThat(row("A").packetsIn()).isZero();
+
+            tunnelSwitch.trunk(new RecordingTrunk());
+            fromSite(SITE_A, vxlan(100, ethernet(BROADCAST, HOST_MAC_A, 46)));
+            assertThat(onTrunk).hasSize(1);
         }
 
         @Test
@@ -269,7 +297,7 @@ class TunnelSwitchTest {
     class UnderlayThatHoldsPackets {
         private final List<ByteBuf> held = new ArrayList<>();
         private final List<InetSocketAddress> heldTo = new ArrayList<>();
-        private final TunnelSwitch holding = new TunnelSwitch(table, new RecordingTrunk(), (packet, to) -> {
+        private final TunnelSwitch holding = new TunnelSwitch(table, (packet, to) -> {
             held.add(packet);
             heldTo.add(to);
         });
