@@ -2,7 +2,7 @@ package io.multistack.shell;
 
 import io.multistack.api.flow.AccessTable;
 import io.multistack.api.flow.LowerMapping;
-import io.multistack.api.flow.TrunkDrops;
+import io.multistack.api.flow.TrunkRow;
 import io.multistack.api.flow.TunnelRow;
 import io.multistack.api.flow.VlanRow;
 import io.multistack.api.stack.TenantStack;
@@ -66,36 +66,42 @@ public final class FlowCommands {
             }
         }
         out.append(upper).append('\n');
-        out.append("Lower mapping [(stack, device) <=> VLAN]\n");
-        Table lower = new Table("STACK", "DEVICE", "VLAN", "ADDRESS", "FRAMES-IN", "BYTES-IN", "FRAMES-OUT",
-                "BYTES-OUT", "DROPS");
+        out.append("Lower mapping [(stack, device) <=> (link, VLAN)]\n");
+        Table lower = new Table("STACK", "DEVICE", "LINK", "VLAN", "STATE", "ADDRESS", "FRAMES-IN", "BYTES-IN",
+                "FRAMES-OUT", "BYTES-OUT", "DROPS");
         for (VlanRow row : lowerMapping.rows()) {
             TenantStack stack = stacks.get(row.tenant());
-            lower.row(row.tenant(), "vlan" + row.vlan() + "@memory", row.vlan(),
-                    stack == null ? "-" : stack.settings().cidr(), row.framesIn(), row.bytesIn(), row.framesOut(),
-                    row.bytesOut(), row.drops());
+            boolean whole = row.vlan() == LowerMapping.WHOLE_LINK;
+            lower.row(row.tenant(), whole ? row.link() : "vlan" + row.vlan() + "@" + row.link(), row.link(),
+                    whole ? "-" : row.vlan(), row.state(), stack == null ? "-" : stack.settings().cidr(),
+                    row.framesIn(), row.bytesIn(), row.framesOut(), row.bytesOut(), row.drops());
         }
-        out.append(lower);
-        TrunkDrops drops = lowerMapping.trunkDrops();
-        out.append("Trunk drops: unknown-vlan ").append(drops.unknownVlan()).append(", untagged ")
-                .append(drops.untagged()).append(", malformed ").append(drops.malformed()).append("\n\n");
+        out.append(lower).append('\n');
+        out.append("Trunks\n");
+        Table trunks = new Table("LINK", "STATE", "VLANS", "UNKNOWN-VLAN", "UNTAGGED", "MALFORMED");
+        for (TrunkRow trunk : lowerMapping.trunks()) {
+            trunks.row(trunk.link(), trunk.state(), trunk.vlans(), trunk.unknownVlan(), trunk.untagged(),
+                    trunk.malformed());
+        }
+        out.append(trunks).append('\n');
         AccessTable access = accessTable;
         if (access == null) {
             return out.append("Access table: no access server in this appliance\n").toString();
         }
-        out.append("Access table [(remote, VNI) <=> VLAN], VXLAN on ").append(access.listenAddress()).append('\n');
+        out.append("Access table [(remote, VNI) <=> VLAN], VXLAN on ").append(access.listenAddress())
+                .append(", trunk ").append(access.trunk()).append(" (").append(access.trunkState()).append(")\n");
         Table rows = new Table("TUNNEL", "REMOTE", "VNI", "VLAN", "TENANT", "PACKETS-IN", "BYTES-IN", "PACKETS-OUT",
                 "BYTES-OUT", "DROPS");
         List<VlanRow> vlans = lowerMapping.rows();
         for (TunnelRow row : access.tunnels()) {
-            String tenant = vlans.stream().filter(v -> v.vlan() == row.vlan()).map(VlanRow::tenant).findFirst()
-                    .orElse("-");
+            String tenant = vlans.stream().filter(v -> v.vlan() == row.vlan() && v.link().equals(access.trunk()))
+                    .map(VlanRow::tenant).findFirst().orElse("-");
             rows.row(row.name(), row.remote(), row.vni(), row.vlan(), tenant, row.packetsIn(), row.bytesIn(),
                     row.packetsOut(), row.bytesOut(), row.drops());
         }
         out.append(rows);
         out.append("Tunnel drops: unknown-tunnel ").append(access.unknownTunnelDrops()).append(", malformed ")
-                .append(access.malformedDrops()).append('\n');
+                .append(access.malformedDrops()).append(", no-trunk ").append(access.noTrunkDrops()).append('\n');
         return out.toString();
     }
 }

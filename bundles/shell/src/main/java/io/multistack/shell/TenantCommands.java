@@ -1,6 +1,7 @@
 package io.multistack.shell;
 
 import io.multistack.api.flow.LowerMapping;
+import io.multistack.api.flow.VlanRow;
 import io.multistack.api.stack.StackStatistics;
 import io.multistack.api.stack.TenantSettings;
 import io.multistack.api.stack.TenantStack;
@@ -12,6 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Hashtable;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.framework.BundleContext;
@@ -49,15 +53,21 @@ public final class TenantCommands {
         this.etc = etcProperty == null ? null : Path.of(etcProperty);
     }
 
-    @Descriptor("lists the tenants with their VLAN, address, MAC, state and frame counters")
+    @Descriptor("lists the tenants with their link, VLAN, address, MAC, state and frame counters")
     public String list() {
-        Table table = new Table("NAME", "VLAN", "ADDRESS", "GATEWAY", "MAC", "STATE", "FRAMES-IN", "FRAMES-OUT",
-                "DROPS", "SERVICES");
+        Table table = new Table("NAME", "LINK", "VLAN", "ADDRESS", "GATEWAY", "MAC", "STATE", "FRAMES-IN",
+                "FRAMES-OUT", "DROPS", "SERVICES");
+        Map<String, VlanRow> lowerEnds = lowerMapping.rows().stream()
+                .collect(Collectors.toMap(VlanRow::tenant, Function.identity(), (first, second) -> first));
         for (TenantStack stack : tenants.sorted()) {
             TenantSettings settings = stack.settings();
             StackStatistics stats = stack.statistics();
-            table.row(settings.name(), settings.vlan(), settings.cidr(),
-                    settings.gateway().map(InetAddress::getHostAddress).orElse("-"), settings.mac(), stats.state(),
+            VlanRow lowerEnd = lowerEnds.get(settings.name());
+            String state = lowerEnd == null || "up".equals(lowerEnd.state()) ? stats.state()
+                    : stats.state() + " (" + lowerEnd.state() + ")";
+            table.row(settings.name(), lowerEnd == null ? "-" : lowerEnd.link(),
+                    settings.vlan() == LowerMapping.WHOLE_LINK ? "-" : settings.vlan(), settings.cidr(),
+                    settings.gateway().map(InetAddress::getHostAddress).orElse("-"), settings.mac(), state,
                     stats.framesIn(), stats.framesOut(), stats.totalDrops(),
                     settings.services().isEmpty() ? "-" : String.join(",", settings.services()));
         }
@@ -77,8 +87,10 @@ public final class TenantCommands {
         if (tenants.exists(name) || (etc != null && Files.exists(file(name)))) {
             throw new IllegalArgumentException("tenant " + name + " already exists");
         }
-        lowerMapping.rows().stream().filter(row -> row.vlan() == vlan).findFirst().ifPresent(row -> {
-            throw new IllegalArgumentException("VLAN " + vlan + " is already used by tenant " + row.tenant());
+        lowerMapping.rows().stream().filter(row -> row.vlan() == vlan && row.link().equals(LowerMapping.MEMORY_TRUNK))
+                .findFirst().ifPresent(row -> {
+            throw new IllegalArgumentException("VLAN " + vlan + " of trunk " + row.link() + " is already used by tenant "
+                    + row.tenant());
         });
         if (etc != null) {
             writeFile(name, vlan, cidr);
