@@ -8,8 +8,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -33,7 +31,6 @@ public final class HttpProcess implements ServerProcess {
     private final StaticRoot root;
     private final AccessLog accessLog;
     private final HttpServer server;
-    private final ScheduledFuture<?> logFlusher;
 
     @Activate
     public HttpProcess(@Reference(name = "stack") TenantStack stack, Map<String, Object> configuration)
@@ -41,7 +38,8 @@ public final class HttpProcess implements ServerProcess {
         this.tenant = ServerProcesses.tenant(configuration);
         HttpSettings settings = settings(configuration);
         this.root = new StaticRoot(www(configuration));
-        this.accessLog = new AccessLog(ServerProcesses.logFolder(configuration).resolve(ACCESS_LOG));
+        this.accessLog = new AccessLog(ServerProcesses.logFolder(configuration).resolve(ACCESS_LOG),
+                stack.transport().eventLoop());
         this.server = new HttpServer(stack.transport(), new Site(root, settings, accessLog, new Timestamps()));
         try {
             server.start();
@@ -51,8 +49,6 @@ public final class HttpProcess implements ServerProcess {
                     failed.toString());
             throw failed;
         }
-        this.logFlusher = stack.transport().eventLoop().scheduleWithFixedDelay(accessLog::flush, 1, 1,
-                TimeUnit.SECONDS);
         LOG.log(Level.INFO, "Tenant {0}: http started, {1}, files from {2}", tenant, server.status(), root.path());
     }
 
@@ -83,7 +79,6 @@ public final class HttpProcess implements ServerProcess {
 
     @Deactivate
     void deactivate() {
-        logFlusher.cancel(false);
         server.stop();
         accessLog.close();
         LOG.log(Level.INFO, "Tenant {0}: http stopped", tenant);
