@@ -20,9 +20,6 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -32,14 +29,14 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * The {@code dns} server process: an authoritative name server inside one tenant, on UDP and
  * TCP port 53 of the tenant's address, serving the zone files of the tenant's data folder.
- * A small thread polls the folder every second, so edited zones are served without a restart;
- * changed settings reactivate the component (DS does that when there is no modified method).
+ * The shared {@link ZoneWatcher} reports edits of the folder, so edited zones are served without
+ * a restart and an idle tenant has no thread or timer of its own; changed settings reactivate the
+ * component (DS does that when there is no modified method).
  */
 @Component(configurationPid = "io.multistack.process.dns", configurationPolicy = ConfigurationPolicy.REQUIRE,
         immediate = true, service = ServerProcess.class, property = "service=dns")
 public final class DnsProcess implements ServerProcess {
     private static final Logger LOG = System.getLogger("io.multistack.dns");
-    private static final long POLL_MILLIS = 1000;
     /** A TCP client silent this long is disconnected. */
     private static final long TCP_IDLE_MILLIS = 10_000;
 
@@ -48,24 +45,21 @@ public final class DnsProcess implements ServerProcess {
     private final ZoneFolder zones;
     private final DnsCounters counters = new DnsCounters();
     private final QueryProcessor processor;
-    private final ScheduledExecutorService watcher;
+    private final AutoCloseable zoneWatch;
     private final List<Channel> channels = new ArrayList<>();
     /** Open TCP connections: closed with the server, not left to their idle timeout. */
     private final ChannelGroup connections;
 
     @Activate
-    public DnsProcess(@Reference(name = "stack") TenantStack stack, Map<String, Object> configuration)
-            throws InterruptedException {
+    public DnsProcess(@Reference(name = "stack") TenantStack stack, @Reference ZoneWatcher zoneWatcher,
+            Map<String, Object> configuration) throws InterruptedException {
         this.tenant = ServerProcesses.tenant(configuration);
         this.settings = DnsSettings.from(configuration);
         this.zones = new ZoneFolder(ServerProcesses.dataFolder(configuration), tenant);
+        // watched before the first read, so an edit in between is not missed
+        this.zoneWatch = zoneWatcher.watch(zones.folder(), this::pollSafely);
         zones.poll();
         this.processor = new QueryProcessor(zones::catalog, settings.maxUdpSize(), counters);
-        this.watcher = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "multistack-dns-zones-" + tenant);
-            thread.setDaemon(true);
-            return thread;
-        });
         this.connections = new DefaultChannelGroup("dns-" + tenant, stack.transport().eventLoop());
         try {
             bind(stack.transport());
@@ -73,7 +67,6 @@ public final class DnsProcess implements ServerProcess {
             deactivate();
             throw failed;
         }
-        watcher.scheduleWithFixedDelay(this::pollSafely, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
         LOG.log(Level.INFO, "Tenant {0}: dns started on port {1} with {2} zones from {3}", tenant, settings.port(),
                 zones.zones().size(), zones.folder());
     }
@@ -105,14 +98,18 @@ public final class DnsProcess implements ServerProcess {
     private void pollSafely() {
         try {
             zones.poll();
-        } catch (RuntimeException unexpected) { // a scheduled task that throws is never run again
+        } catch (RuntimeException unexpected) {
             LOG.log(Level.ERROR, "Tenant " + tenant + ": zone poll failed", unexpected);
         }
     }
 
     @Deactivate
     void deactivate() {
-        watcher.shutdownNow();
+        try {
+            zoneWatch.close();
+        } catch (Exception cannot) {
+            // the handle only removes a listener
+        }
         channels.forEach(channel -> channel.close().syncUninterruptibly());
         channels.clear();
         connections.close().awaitUninterruptibly();
