@@ -138,13 +138,43 @@ public class LinkConfigIT {
             assertThat(rows.get(0)).as("link:list row of msitPkt").contains("ENODEV");
         });
 
-        // The interface appears (down and without any address: the packet socket binds anyway).
+        // The interface appears, up but without any address in the root namespace.
         interfaces.add(ifname);
         Interfaces.run("ip", "link", "add", ifname, "type", "veth", "peer", "name", peer);
+        Interfaces.run("ip", "link", "set", peer, "up");
+        Interfaces.run("ip", "link", "set", ifname, "up");
 
         Eventually.within(RETRIED, () -> assertThat(link.state()).as("state of link msitPkt").isEqualTo("up"));
+        // and stays up: no reopening once the interface is there
+        Eventually.throughout(Duration.ofSeconds(2),
+                () -> assertThat(link.state()).as("state of link msitPkt").isEqualTo("up"));
         assertThat(linesWithWords(shell().run("link:list"), "msitPkt", "packet", ifname, "up")).hasSize(1);
         assertThat(linkReferences("msitPkt")).as("still one service, the same").containsExactly(reference);
+    }
+
+    @Test
+    public void aPacketLinkOnAnInterfaceThatIsDownRetriesWithBackOffAndComesUpWithIt() throws Exception {
+        String ifname = interfaceName("d");
+        String peer = interfaceName("e");
+        interfaces.add(ifname);
+        Interfaces.run("ip", "link", "add", ifname, "type", "veth", "peer", "name", peer);
+        putLink("msitDown", Map.of("type", "packet", "interface", ifname));
+
+        Link link = context.getService(awaitLink("msitDown"));
+        Eventually.within(APPLIED, () -> assertThat(link.state()).as("state of link msitDown")
+                .startsWith("down").contains("ENETDOWN"));
+        long before = downs("msitDown");
+        Thread.sleep(3_000);
+        long after = downs("msitDown");
+        // Back-off from 0.1 s doubling to 5 s allows about 5 attempts in 3 s, not one per poll.
+        assertThat(after - before).as("downs counted in 3 s while %s is down (%d -> %d)", ifname, before, after)
+                .isLessThanOrEqualTo(6);
+
+        Interfaces.run("ip", "link", "set", peer, "up");
+        Interfaces.run("ip", "link", "set", ifname, "up");
+        Eventually.within(RETRIED, () -> assertThat(link.state()).as("state of link msitDown").isEqualTo("up"));
+        Eventually.throughout(Duration.ofSeconds(2),
+                () -> assertThat(link.state()).as("state of link msitDown").isEqualTo("up"));
     }
 
     @Test
@@ -206,6 +236,16 @@ public class LinkConfigIT {
 
     private Collection<ServiceReference<Link>> linkReferences(String name) throws InvalidSyntaxException {
         return context.getServiceReferences(Link.class, "(" + Link.NAME + "=" + name + ")");
+    }
+
+    /** The DOWNS cell of link:list for link {@code name} (cells before it hold no blanks here). */
+    private long downs(String name) throws Exception {
+        List<String> lines = shell().run("link:list").lines().toList();
+        List<String> headings = List.of(lines.get(0).trim().split("\\s+"));
+        String[] row = lines.stream().filter(line -> line.startsWith(name + " ")).findFirst()
+                .orElseThrow(() -> new AssertionError("link:list has no row " + name + ": " + lines))
+                .trim().split("\\s+");
+        return Long.parseLong(row[headings.indexOf("DOWNS")]);
     }
 
     private Shell shell() {
