@@ -13,12 +13,17 @@ import java.util.Set;
  * Which configurations make up a tenant, for {@code tenant:export}: its tenant configuration
  * {@code io.multistack.tenant~NAME}, the settings {@code io.multistack.SERVICE~NAME} of each
  * service it lists, and the tunnel rows {@code io.multistack.access.tunnel~*} whose VLAN is the
- * tenant's. Keys added by the appliance (PIDs, file names, bundle locations) are left out.
+ * tenant's — when the tenant's VLAN is on the trunk of this appliance's access server (a tenant
+ * on a whole link, or on another trunk, has no tunnel rows here). Keys added by the appliance
+ * (PIDs, file names, bundle locations) are left out.
  */
 final class TenantSelection {
     /** Set by Configuration Admin or FileInstall, never by the operator. */
     private static final Set<String> MANAGED_KEYS = Set.of("service.pid", "service.factoryPid",
             "service.bundleLocation", ConfigurationStore.FILE_KEY);
+
+    private static final String ACCESS_PID = "io.multistack.access.vxlan";
+    private static final String MEMORY_TRUNK = "memory";
 
     private TenantSelection() {}
 
@@ -37,6 +42,9 @@ final class TenantSelection {
                 selected.put(pid, operatorKeys(all.get(pid)));
             }
         }
+        if (settings.get("vlan") == null || !trunkOf(settings).equals(trunkOf(all.get(ACCESS_PID)))) {
+            return selected;
+        }
         String vlan = String.valueOf(settings.get("vlan")).strip();
         all.forEach((pid, properties) -> {
             if (pid.startsWith(TenantBundles.TUNNEL_PID + "~")
@@ -45,6 +53,12 @@ final class TenantSelection {
             }
         });
         return selected;
+    }
+
+    /** The trunk a tenant's VLAN, or the access server's tunnels, are on: {@code memory} unless the file says. */
+    private static String trunkOf(Dictionary<String, Object> properties) {
+        Object trunk = properties == null ? null : properties.get("trunk");
+        return trunk == null || String.valueOf(trunk).isBlank() ? MEMORY_TRUNK : String.valueOf(trunk).strip();
     }
 
     /** The {@code services} key as the flow manager reads it: a list, or one string separated by commas. */

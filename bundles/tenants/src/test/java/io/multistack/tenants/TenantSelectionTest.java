@@ -49,6 +49,24 @@ class TenantSelectionTest {
     }
 
     @Test
+    void aTenantOnAWholeLinkOrAnotherTrunkHasNoTunnelRowsHere() {
+        var all = appliance();
+        all.put("io.multistack.tenant~W", properties("io.multistack.tenant~W", Map.of("link", "w1", "address",
+                "192.168.7.1/24")));
+        all.put("io.multistack.tenant~T", properties("io.multistack.tenant~T", Map.of("vlan", "600", "trunk", "t1",
+                "address", "192.168.7.1/24")));
+
+        assertThat(TenantSelection.select("W", all)).containsOnlyKeys("io.multistack.tenant~W");
+        assertThat(TenantSelection.select("T", all)).containsOnlyKeys("io.multistack.tenant~T");
+
+        all.put("io.multistack.access.vxlan", properties("io.multistack.access.vxlan", Map.of("trunk", "t1")));
+        assertThat(TenantSelection.select("T", all)).containsOnlyKeys("io.multistack.tenant~T",
+                "io.multistack.access.tunnel~siteA", "io.multistack.access.tunnel~siteA2");
+        assertThat(TenantSelection.select("A", all)).containsOnlyKeys("io.multistack.tenant~A",
+                "io.multistack.greeting~A");
+    }
+
+    @Test
     void settingsOfAServiceTheTenantDoesNotListStayBehind() {
         assertThat(TenantSelection.select("A", appliance())).doesNotContainKey("io.multistack.ftp~A");
     }
