@@ -167,8 +167,14 @@ lnk_cell() {
         }' <<<"$1"
 }
 
-# lnk_row TEXT KEY: the first line whose first word is KEY.
-lnk_row() { awk -v key="$2" '$1 == key {print; exit}' <<<"$1"; }
+# lnk_row TEXT KEY [HEADER_WORD]: the first line whose first word is KEY (in the first table
+# whose heading has the word HEADER_WORD, when given).
+lnk_row() {
+    awk -v key="$2" -v also="${3:-}" '
+        also == "" || index(" " $0 " ", " " also " ") { inside = 1; if (also != "") next }
+        inside && NF == 0 && also != "" { inside = 0; next }
+        inside && $1 == key { print; exit }' <<<"$1"
+}
 
 # lnk_link_cell NAME LINK COLUMN: a cell of link:list in appliance NAME.
 lnk_link_cell() { lnk_cell "$(lnk_client "$1" link:list 2>/dev/null)" "$3" "$2" TYPE; }

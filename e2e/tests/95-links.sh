@@ -163,11 +163,12 @@ links_expect_sites_reach_own_tenants() {
     [[ -z $(lnk_in lsrv ss -Hlun "sport = :$VXLAN_PORT") ]] || fail "the server appliance (listen=off) listens on UDP $VXLAN_PORT"
 }
 
-# links_expect_row_words WHAT TABLE KEY WORD...: the row of KEY holds every WORD as a word.
+# links_expect_row_words WHAT TABLE KEY WORD...: the row of KEY holds every WORD as a word
+# (in flow:table: the lower mapping's row, the table with FRAMES-IN).
 links_expect_row_words() {
     local what=$1 table=$2 key=$3 row word
     shift 3
-    row=$(lnk_row "$table" "$key")
+    row=$(lnk_row "$table" "$key" FRAMES-IN)
     [[ -n $row ]] || { fail "$what: no row for $key"; return 1; }
     for word in "$@"; do
         grep -qw -- "$word" <<<"$row" || fail "$what: row of $key lacks '$word': $row"
