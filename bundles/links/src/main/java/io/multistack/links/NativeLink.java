@@ -29,6 +29,8 @@ public final class NativeLink implements Link, AutoCloseable {
     static final int BATCH = 64;
     static final long FIRST_RETRY_MILLIS = 100;
     static final long LAST_RETRY_MILLIS = 5_000;
+    /** A port that lasted this long was healthy: losing it afterwards starts the back-off afresh. */
+    static final long STABLE_NANOS = 1_000_000_000L;
     private static final short POLL_TROUBLE = Libc.POLLERR | Libc.POLLHUP | Libc.POLLNVAL;
 
     private final String name;
@@ -200,10 +202,11 @@ public final class NativeLink implements Link, AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment pollfd = Libc.allocatePollfd(arena);
             MemorySegment pollErrno = Libc.allocateErrnoState(arena);
+            long openedAt = 0;
             while (running) {
                 if (port == null) {
                     if (open()) {
-                        retryMillis = FIRST_RETRY_MILLIS;
+                        openedAt = System.nanoTime();
                     } else {
                         pause(retryMillis);
                         retryMillis = Math.min(retryMillis * 2, LAST_RETRY_MILLIS);
@@ -217,7 +220,15 @@ public final class NativeLink implements Link, AutoCloseable {
                     }
                 } catch (SyscallException failed) {
                     if (failed.interfaceLost()) {
-                        lose(failed);
+                        boolean flapping = System.nanoTime() - openedAt < STABLE_NANOS;
+                        lose(failed, flapping);
+                        if (flapping) {
+                            // lost again right after opening: a flapping interface gets the back-off too
+                            pause(retryMillis);
+                            retryMillis = Math.min(retryMillis * 2, LAST_RETRY_MILLIS);
+                        } else {
+                            retryMillis = FIRST_RETRY_MILLIS;
+                        }
                     } else {
                         counters.error();
                         LOG.log(Level.DEBUG, "Link {0}: {1}", name, failed.getMessage());
@@ -312,12 +323,13 @@ public final class NativeLink implements Link, AutoCloseable {
         }
     }
 
-    private void lose(SyscallException failed) {
+    private void lose(SyscallException failed, boolean flapping) {
         counters.down();
         state = LinkState.DOWN;
         lastError = failed.getMessage();
-        LOG.log(Level.WARNING, "Link {0} ({1} {2}) down: {3}; reopening with back-off", name, type.key(),
-                interfaceName, failed.getMessage());
+        // one line per real loss; a link lost again right after reopening is counted, not logged again
+        LOG.log(flapping ? Level.DEBUG : Level.WARNING, "Link {0} ({1} {2}) down: {3}; reopening with back-off", name,
+                type.key(), interfaceName, failed.getMessage());
         replacePort(null);
     }
 

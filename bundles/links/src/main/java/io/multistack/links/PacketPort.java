@@ -1,6 +1,7 @@
 package io.multistack.links;
 
 import io.multistack.links.sys.AuxData;
+import io.multistack.links.sys.Errno;
 import io.multistack.links.sys.InterfaceControl;
 import io.multistack.links.sys.Libc;
 import io.multistack.links.sys.MsgHdr;
@@ -43,6 +44,10 @@ final class PacketPort implements Port {
 
     static PacketPort open(String name, int requestedMtu) throws SyscallException {
         int ifindex = Libc.ifNameToIndex(name);
+        if (!InterfaceControl.isUp(name)) {
+            // bind would succeed and every read fail with ENETDOWN: wait (with back-off) for it to come up instead
+            throw new SyscallException("open " + name + " (interface is down)", Errno.ENETDOWN);
+        }
         // Protocol 0 receives nothing until bind names the interface: no frames of other interfaces slip in.
         int fd = Libc.socket(SockaddrLl.AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         try (Arena bind = Arena.ofConfined()) {

@@ -27,6 +27,18 @@ public final class InterfaceControl {
         }
     }
 
+    /** Whether the interface is administratively up ({@code IFF_UP}); a packet socket on a down one only errs. */
+    public static boolean isUp(String name) throws SyscallException {
+        int socket = Libc.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        try (Arena arena = Arena.ofConfined()) {
+            Ifreq request = Ifreq.allocate(arena, name);
+            Libc.ioctl(socket, SIOCGIFFLAGS, request.segment(), "SIOCGIFFLAGS " + name);
+            return (request.flags() & IFF_UP) != 0;
+        } finally {
+            Libc.close(socket);
+        }
+    }
+
     public static void setMtu(String name, int mtu) throws SyscallException {
         int socket = Libc.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         try (Arena arena = Arena.ofConfined()) {
