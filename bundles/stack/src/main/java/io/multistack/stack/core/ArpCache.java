@@ -59,6 +59,11 @@ final class ArpCache {
         return entries.containsKey(ip);
     }
 
+    /** No neighbour known or being resolved: {@link #tick} has nothing to do. */
+    boolean isEmpty() {
+        return entries.isEmpty() && pending.isEmpty();
+    }
+
     /**
      * Queues a packet for an unresolved neighbour.
      *

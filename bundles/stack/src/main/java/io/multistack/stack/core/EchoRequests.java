@@ -59,6 +59,11 @@ final class EchoRequests {
         }
     }
 
+    /** No ping waits for its reply: {@link #expire} has nothing to do. */
+    boolean isEmpty() {
+        return bySequence.isEmpty();
+    }
+
     void failAll(Exception cause) {
         bySequence.values().forEach(o -> o.result.completeExceptionally(cause));
         bySequence.clear();

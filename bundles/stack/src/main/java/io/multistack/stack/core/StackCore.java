@@ -147,6 +147,15 @@ public final class StackCore implements IpOutput {
         }
     }
 
+    /**
+     * True while {@link #tick} has work besides TCP: neighbours to expire or resolve, pings
+     * waiting, fragments, learned path MTUs. An idle tenant has none, so its owner need not
+     * tick it at all (TCP has its own deadline, {@link #nextTcpDeadline}).
+     */
+    public boolean needsTick() {
+        return !arp.isEmpty() || !echoes.isEmpty() || reassembler.inProgress() > 0 || !pathMtus.isEmpty();
+    }
+
     /** The earliest time {@link #tick} has work for TCP, or {@link Long#MAX_VALUE}. */
     public long nextTcpDeadline() {
         return tcp == null ? Long.MAX_VALUE : tcp.nextDeadline();
