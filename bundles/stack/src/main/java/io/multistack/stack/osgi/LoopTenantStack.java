@@ -36,8 +36,9 @@ import java.util.function.Supplier;
 /**
  * A tenant stack confined to one event loop: every call hands its work to the loop, where
  * the {@link StackCore} runs single-threaded. Only immutable settings and counters are read
- * from other threads. Housekeeping (ARP, reassembly) ticks every 100 ms; TCP deadlines are
- * scheduled exactly, re-armed after each piece of work.
+ * from other threads. Housekeeping (ARP, pings, reassembly) ticks every 100 ms only while the
+ * core has some, so an idle tenant has no timer at all; TCP deadlines are scheduled exactly.
+ * Both are re-armed after each piece of work.
  */
 final class LoopTenantStack implements TenantStack, StackContext {
     /** Granularity of housekeeping timers (ARP retries, ping timeouts, reassembly). */
@@ -97,13 +98,8 @@ final class LoopTenantStack implements TenantStack, StackContext {
     public void up(Device device) {
         onLoop(() -> {
             core.attach(taps.wrap(device), clock.nanoTime());
-            if (housekeeping == null) {
-                housekeeping = loop.scheduleAtFixedRate(() -> {
-                    core.tick(clock.nanoTime());
-                    afterWork();
-                }, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
-            }
             state = "up";
+            afterWork();
         });
     }
 
@@ -117,7 +113,10 @@ final class LoopTenantStack implements TenantStack, StackContext {
     public CompletionStage<Duration> ping(Inet4Address target, Duration timeout) {
         CompletableFuture<Duration> result = new CompletableFuture<>();
         int address = Ipv4Address.toInt(target);
-        if (!onLoop(() -> core.ping(address, clock.nanoTime(), timeout.toNanos(), result))) {
+        if (!onLoop(() -> {
+            core.ping(address, clock.nanoTime(), timeout.toNanos(), result);
+            afterWork();
+        })) {
             result.completeExceptionally(new IllegalStateException("the tenant stack is stopped"));
         }
         return result;
@@ -209,11 +208,35 @@ final class LoopTenantStack implements TenantStack, StackContext {
         return tcp;
     }
 
-    /** Arms the TCP timer for the engine's earliest deadline, if that is sooner than the one armed. */
+    /** Arms the timers the core needs now: housekeeping while it has some, TCP at its earliest deadline. */
     @Override
     public void afterWork() {
+        if ("closed".equals(state)) {
+            return;
+        }
+        armHousekeeping();
+        armTcpTimer();
+    }
+
+    private void armHousekeeping() {
+        if (housekeeping == null && core.needsTick()) {
+            housekeeping = loop.scheduleAtFixedRate(this::housekeep, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void housekeep() {
+        core.tick(clock.nanoTime());
+        if (!core.needsTick()) {
+            housekeeping.cancel(false);
+            housekeeping = null;
+        }
+        afterWork();
+    }
+
+    /** Arms the TCP timer for the engine's earliest deadline, if that is sooner than the one armed. */
+    private void armTcpTimer() {
         long deadline = core.nextTcpDeadline();
-        if (deadline == Long.MAX_VALUE || "closed".equals(state)) {
+        if (deadline == Long.MAX_VALUE) {
             return;
         }
         if (tcpTimer != null && !tcpTimer.isDone() && tcpTimerAt - deadline <= 0) {
