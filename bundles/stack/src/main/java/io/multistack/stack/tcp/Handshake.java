@@ -122,11 +122,10 @@ final class Handshake {
             c.sender.synAcked(h, now);
             c.sender.peerWindow(h.window(), h.seq(), h.ack()); // the SYN-ACK's window is never scaled
             c.established(now);
-            c.receiver.ackNow = true;
             c.sender.output(now);
-            if (c.receiver.ackNow) {
-                c.sender.sendAck(now);
-            }
+            // the ACK of the SYN-ACK at the end of the batch: data the application writes when it
+            // hears connected() carries it (Linux delays it likewise when a write is pending)
+            c.oweAck();
         } else {
             // simultaneous open (RFC 9293 3.5, figure 8)
             c.state = TcpState.SYN_RECEIVED;

@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * The receive side of a connection: RCV.NXT, the advertised window (never shrunk, SWS
- * avoidance of RFC 9293 3.8.6.2.2), in-order and out-of-order queues, delayed ACKs
- * (RFC 1122 4.2.3.2: at most 40 ms, every second full segment), SACK blocks (RFC 2018 4).
+ * avoidance of RFC 9293 3.8.6.2.2), in-order and out-of-order queues, when to acknowledge
+ * ({@link DelayedAck}; out-of-order data, duplicates and filled holes at once, RFC 5681 4.2),
+ * SACK blocks (RFC 2018 4).
  */
 final class Receiver {
     private final TcpConnection c;
@@ -21,8 +22,9 @@ final class Receiver {
     int tsRecent;
     boolean tsRecentValid;
     long lastSegmentAt;
+    /** An ACK must leave before this segment's processing ends (out of order, duplicate, hole filled). */
     boolean ackNow;
-    private int unackedBytes;
+    final DelayedAck delayedAck;
     private boolean finPending;
     private int finSeq;
     private boolean finReceived;
@@ -33,6 +35,7 @@ final class Receiver {
         this.c = c;
         this.bufferSize = c.settings.receiveBuffer();
         this.outOfOrder = new OutOfOrderQueue(c.settings.maxOutOfOrderSegments());
+        this.delayedAck = new DelayedAck(c.settings.quickAcks());
     }
 
     void init(int peerIsn) {
@@ -92,14 +95,13 @@ final class Receiver {
                 append(b); // already charged while out of order
             }
             c.engine.budget().release(before - outOfOrder.size() - moved);
+            boolean due = delayedAck.inOrderData(end - start, receiveMss(), bufferSize, c.sender.rtt.rto(), now);
             if (fillsHole) {
-                ackNow = true; // RFC 5681 4.2: ACK at once when a hole is filled
-            }
-            unackedBytes += end - start;
-            if (unackedBytes >= 2 * Math.max(1, c.sender.receiveMss()) || !outOfOrder.isEmpty()
-                    || freeSpace() < receiveMss()) {
-                // every second full segment; or the window is (nearly) closed: a delay would only stall the peer
-                ackNow = true;
+                ackNow = true; // RFC 5681 4.2: ACK at once when a segment fills (part of) a hole
+            } else if (due || freeSpace() < receiveMss()) {
+                // every second full segment, quick-ACK mode, or a (nearly) closed window, which a
+                // delay would only stall: one ACK at the end of this batch of segments
+                c.oweAck();
             } else if (c.delayedAckDeadline == TcpConnection.NONE) {
                 c.delayedAckDeadline = now + c.settings.delayedAckNanos();
             }
@@ -157,16 +159,22 @@ final class Receiver {
         return data;
     }
 
-    /** After the application read: announce a window that grew enough (avoids a stalled zero window). */
+    /**
+     * After the application read: announce a window that opened significantly (RFC 9293
+     * 3.8.6.2.2, receiver SWS avoidance: by at least min(buffer/2, MSS)) and at least doubled
+     * what the peer may still send (as Linux's tcp_cleanup_rbuf). A reader that keeps up never
+     * needs such an update (the ACKs of its data carry the window), a slow one gets it when the
+     * peer would otherwise stall; the ACK leaves at the end of the batch, merged with any other.
+     */
     void maybeSendWindowUpdate(long now) {
         if (c.state == TcpState.CLOSED || finReceived) {
             return;
         }
         long offerable = Math.min(freeSpace(), 65535L << c.receiveShift); // what the window field can say
-        int grow = (rcvNxt + (int) offerable) - rcvAdv;
-        int threshold = Math.min(bufferSize / 2, 2 * Math.max(1, c.sender.receiveMss()));
-        if (grow >= threshold || (rcvAdv == rcvNxt && grow > 0 && grow >= Math.min(bufferSize / 2, receiveMss()))) {
-            c.sender.sendAck(now);
+        long remaining = Math.max(0, rcvAdv - rcvNxt);
+        long grow = offerable - remaining;
+        if (grow >= Math.min(bufferSize / 2, receiveMss()) && offerable >= 2 * remaining) {
+            c.oweAck();
         }
     }
 
@@ -215,9 +223,10 @@ final class Receiver {
     /** Called whenever a segment carrying our ACK leaves. */
     void ackSent() {
         ackNow = false;
-        unackedBytes = 0;
+        delayedAck.ackSent(receiveMss());
         lastAckSent = rcvNxt;
         c.delayedAckDeadline = TcpConnection.NONE;
+        c.ackOwed = false;
     }
 
     /** SACK blocks for our next ACK: the most recently received first (RFC 2018 4), at most {@code max}. */

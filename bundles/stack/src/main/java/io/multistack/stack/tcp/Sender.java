@@ -408,6 +408,9 @@ final class Sender {
         if (fin) {
             flags |= Tcp.FIN;
         }
+        if (length > 0) {
+            c.receiver.delayedAck.dataSentWithAck();
+        }
         emit(seq, flags, seq - dataStart(), length, now);
         int next = seq + length + (fin ? 1 : 0);
         if (Seq.gt(next, sndNxt)) {

@@ -40,6 +40,7 @@ public final class TcpConnection {
     boolean persisting;
     int persistBackoff;
     long delayedAckDeadline = NONE;
+    boolean ackOwed; // queued in the engine's PendingAcks until the end of the batch
     long keepAliveDeadline = NONE;
     int keepAliveProbes;
     long stateDeadline = NONE; // TIME-WAIT 2MSL or orphaned FIN-WAIT-2
@@ -424,6 +425,20 @@ public final class TcpConnection {
         }
     }
 
+    /** This connection owes its peer an ACK: it leaves at the end of the batch unless data carries it first. */
+    void oweAck() {
+        engine.oweAck(this);
+    }
+
+    /** Called by {@link PendingAcks}: false when the state no longer sends ACKs. */
+    boolean sendOwedAck(long now) {
+        if (state == TcpState.CLOSED || state == TcpState.SYN_SENT || state == null) {
+            return false;
+        }
+        sender.sendAck(now);
+        return true;
+    }
+
     void established(long now) {
         state = TcpState.ESTABLISHED;
         if (sender.finQueued()) {
@@ -442,7 +457,7 @@ public final class TcpConnection {
     }
 
     private void finArrived(long now) {
-        receiver.ackNow = true;
+        oweAck(); // at the end of the batch: a close by the application in the meantime sends FIN with it
         eventReadable = true;
         switch (state) {
             case SYN_RECEIVED, ESTABLISHED -> state = TcpState.CLOSE_WAIT;
@@ -539,6 +554,7 @@ public final class TcpConnection {
         }
         if (delayedAckDeadline <= now) {
             delayedAckDeadline = NONE;
+            receiver.delayedAck.timerExpired();
             sender.sendAck(now);
         }
         if (retransmitDeadline <= now) {

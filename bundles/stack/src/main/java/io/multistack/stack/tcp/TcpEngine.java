@@ -31,6 +31,8 @@ public final class TcpEngine {
     private final Map<Long, TcpListener> listeners = new HashMap<>();
     private final Map<String, Long> drops = new TreeMap<>();
     private final List<TcpConnection> due = new ArrayList<>();
+    private final PendingAcks pendingAcks = new PendingAcks();
+    private long acksFlushed;
     private int nextEphemeral;
     private long lastNow;
     private long challengeWindowStart = Long.MIN_VALUE;
@@ -191,9 +193,26 @@ public final class TcpEngine {
 
     // ---------------------------------------------------------------- timers
 
-    /** Runs every due timer. */
-    public void tick(long now) {
+    /**
+     * Ends a batch of received segments: every connection that owes an ACK sends one now (one
+     * per connection, however many segments of the batch asked for it). Call it after handing
+     * the engine all frames that arrived together; {@link #tick} does it too. Returns the ACKs sent.
+     */
+    public int flushAcks(long now) {
         lastNow = now;
+        int sent = pendingAcks.flush(now);
+        acksFlushed += sent;
+        return sent;
+    }
+
+    /** Same as {@link #flushAcks(long)} at the time of the last segment received. */
+    public int flushAcks() {
+        return flushAcks(lastNow);
+    }
+
+    /** Runs every due timer, after sending the ACKs owed (see {@link #flushAcks}). */
+    public void tick(long now) {
+        flushAcks(now);
         due.clear();
         for (TcpConnection c : connections.values()) {
             if (c.nextDeadline() <= now) {
@@ -207,8 +226,11 @@ public final class TcpEngine {
         due.clear();
     }
 
-    /** Earliest deadline of any connection, {@link Long#MAX_VALUE} if none. */
+    /** Earliest deadline of any connection, {@link Long#MAX_VALUE} if none; owed ACKs are due at once. */
     public long nextDeadline() {
+        if (!pendingAcks.isEmpty()) {
+            return lastNow;
+        }
         long next = Long.MAX_VALUE;
         for (TcpConnection c : connections.values()) {
             next = Math.min(next, c.nextDeadline());
@@ -267,6 +289,11 @@ public final class TcpEngine {
         return segmentsOut;
     }
 
+    /** ACKs sent at the end of a batch ({@link #flushAcks}), for tests and statistics. */
+    public long batchAcks() {
+        return acksFlushed;
+    }
+
     /** Aborts every connection and closes every listener. */
     public void close(long now) {
         for (TcpListener l : new ArrayList<>(listeners.values())) {
@@ -309,6 +336,10 @@ public final class TcpEngine {
 
     void count(String reason) {
         drops.merge(reason, 1L, Long::sum);
+    }
+
+    void oweAck(TcpConnection c) {
+        pendingAcks.add(c);
     }
 
     void add(TcpConnection c) {

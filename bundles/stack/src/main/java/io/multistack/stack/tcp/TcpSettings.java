@@ -4,7 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Tunables of one tenant's TCP. Defaults follow Linux where it matters to peers
- * (initial window 10, min RTO 200 ms, delayed ACK 40 ms, CUBIC).
+ * (initial window 10, min RTO 200 ms, delayed ACK 40 ms, 16 quick ACKs, CUBIC).
  */
 public record TcpSettings(
         int receiveBuffer,
@@ -27,7 +27,8 @@ public record TcpSettings(
         int maxRetransmissions,
         int maxOutOfOrderSegments,
         int challengeAcksPerSecond,
-        int initialWindowSegments) {
+        int initialWindowSegments,
+        int quickAcks) {
 
     public enum CongestionAlgorithm { CUBIC, NEWRENO }
 
@@ -36,28 +37,28 @@ public record TcpSettings(
 
     public static TcpSettings defaults() {
         return new TcpSettings(256 * 1024, 256 * 1024, 64L << 20, CongestionAlgorithm.CUBIC, true, true, true,
-                1 * S, 200 * MS, 60 * S, 40 * MS, 30 * S, 60 * S, 7200 * S, 75 * S, 9, 6, 15, 512, 1000, 10);
+                1 * S, 200 * MS, 60 * S, 40 * MS, 30 * S, 60 * S, 7200 * S, 75 * S, 9, 6, 15, 512, 1000, 10, 16);
     }
 
     public TcpSettings withBuffers(int receive, int send) {
         return new TcpSettings(receive, send, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack,
                 initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos,
                 keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments,
-                challengeAcksPerSecond, initialWindowSegments);
+                challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withMemoryBudget(long bytes) {
         return new TcpSettings(receiveBuffer, sendBuffer, bytes, congestionControl, windowScaling, timestamps, sack,
                 initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos,
                 keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments,
-                challengeAcksPerSecond, initialWindowSegments);
+                challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withCongestionControl(CongestionAlgorithm algorithm) {
         return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, algorithm, windowScaling, timestamps, sack,
                 initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos,
                 keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments,
-                challengeAcksPerSecond, initialWindowSegments);
+                challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     /** Which options we offer in our SYN / accept in a peer's SYN. */
@@ -65,107 +66,115 @@ public record TcpSettings(
         return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling,
                 timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos,
                 keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments,
-                challengeAcksPerSecond, initialWindowSegments);
+                challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withKeepAlive(long idleNanos, long intervalNanos, int count) {
         return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling,
                 timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos,
                 idleNanos, intervalNanos, count, synRetries, maxRetransmissions, maxOutOfOrderSegments,
-                challengeAcksPerSecond, initialWindowSegments);
+                challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withMsl(long nanos) {
         return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling,
                 timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, nanos, finWait2Nanos,
                 keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments,
-                challengeAcksPerSecond, initialWindowSegments);
+                challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withRetries(int syn, int data) {
         return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling,
                 timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos,
                 keepIdleNanos, keepIntervalNanos, keepCount, syn, data, maxOutOfOrderSegments, challengeAcksPerSecond,
-                initialWindowSegments);
+                initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withReceiveBuffer(int value) {
-        return new TcpSettings(value, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+        return new TcpSettings(value, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withSendBuffer(int value) {
-        return new TcpSettings(receiveBuffer, value, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+        return new TcpSettings(receiveBuffer, value, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withMemoryBudgetBytes(long value) {
-        return new TcpSettings(receiveBuffer, sendBuffer, value, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+        return new TcpSettings(receiveBuffer, sendBuffer, value, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withWindowScaling(boolean value) {
-        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, value, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, value, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withTimestamps(boolean value) {
-        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, value, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, value, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withSack(boolean value) {
-        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, value, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, value, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withInitialRtoNanos(long value) {
-        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, value, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, value, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withMinRtoNanos(long value) {
-        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, value, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, value, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withMaxRtoNanos(long value) {
-        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, value, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, value, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withDelayedAckNanos(long value) {
-        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, value, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, value, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withMslNanos(long value) {
-        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, value, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, value, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withFinWait2Nanos(long value) {
-        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, value, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, value, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withKeepIdleNanos(long value) {
-        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, value, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, value, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withKeepIntervalNanos(long value) {
-        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, value, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, value, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withKeepCount(int value) {
-        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, value, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, value, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withSynRetries(int value) {
-        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, value, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, value, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withMaxRetransmissions(int value) {
-        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, value, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments);
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, value, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withMaxOutOfOrderSegments(int value) {
-        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, value, challengeAcksPerSecond, initialWindowSegments);
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, value, challengeAcksPerSecond, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withChallengeAcksPerSecond(int value) {
-        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, value, initialWindowSegments);
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, value, initialWindowSegments, quickAcks);
     }
 
     public TcpSettings withInitialWindowSegments(int value) {
-        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, value);
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, value, quickAcks);
+    }
+
+    /**
+     * Segments acknowledged at once (no delayed ACK) at the start of a connection and after an
+     * idle period, while the exchange is not interactive (Linux's quick-ACK mode); 0 disables it.
+     */
+    public TcpSettings withQuickAcks(int value) {
+        return new TcpSettings(receiveBuffer, sendBuffer, memoryBudgetBytes, congestionControl, windowScaling, timestamps, sack, initialRtoNanos, minRtoNanos, maxRtoNanos, delayedAckNanos, mslNanos, finWait2Nanos, keepIdleNanos, keepIntervalNanos, keepCount, synRetries, maxRetransmissions, maxOutOfOrderSegments, challengeAcksPerSecond, initialWindowSegments, value);
     }
 }

@@ -77,8 +77,22 @@ public final class TcpBinding implements TcpHandler, TcpOutput {
         engine.tick(now);
     }
 
+    /**
+     * Ends a batch of received frames: the ACKs the batch owes leave now, one per connection
+     * ({@link TcpEngine#flushAcks}). The stack's loop calls it after draining its inbox.
+     */
+    public void flush(long now) {
+        engine.flushAcks(now);
+    }
+
+    /**
+     * The engine's next deadline. The loop asks for it after every piece of work (an inbox
+     * drain, a timer, a channel operation), which is exactly where a batch ends: so the owed
+     * ACKs are flushed first, and the loop needs no zero-delay timer for them.
+     */
     @Override
     public long nextDeadline() {
+        engine.flushAcks();
         return engine.nextDeadline();
     }
 

@@ -133,6 +133,7 @@ public final class TenantSocketChannel extends AbstractChannel implements Socket
             // TCP cannot tell the peer; like the kernel, further data is read and thrown away
             inputShutdown = true;
             discardInput();
+            stack.afterWork(); // reading opened the window: the update leaves with the batch's end
             promise.trySuccess();
         });
     }
@@ -230,7 +231,11 @@ public final class TenantSocketChannel extends AbstractChannel implements Socket
             return;
         }
         readPending = true;
-        readAvailable();
+        if (readAvailable()) {
+            // reading may have opened the window; a read the pipeline asks for while it handles
+            // a batch delivers nothing here, so the batch's ACKs still leave together at its end
+            stack.afterWork();
+        }
     }
 
     @Override
@@ -272,14 +277,14 @@ public final class TenantSocketChannel extends AbstractChannel implements Socket
                 + " (tenant TCP channels carry ByteBufs)");
     }
 
-    /** Pulls in-order data from the engine into the pipeline while the pipeline wants it. */
-    private void readAvailable() {
+    /** Pulls in-order data from the engine into the pipeline while the pipeline wants it; true if it read any. */
+    private boolean readAvailable() {
         if (connection == null) {
-            return;
+            return false;
         }
         if (inputShutdown) {
             discardInput();
-            return;
+            return false;
         }
         boolean delivered = false;
         while (readPending) {
@@ -298,6 +303,7 @@ public final class TenantSocketChannel extends AbstractChannel implements Socket
                 && connection.receiveQueueBytes() == 0) {
             peerClosedOutput();
         }
+        return delivered;
     }
 
     /** The peer sent FIN and everything before it was read. */

@@ -133,6 +133,42 @@ class BackToBackTest {
         assertThat(w.client.memoryInUse() + w.server.memoryInUse()).isZero();
     }
 
+    /**
+     * The ACK load of a bulk transfer whose frames reach the receiver one at a time: RFC 5681
+     * 4.2's every second full segment at most (plus a few quick ACKs at the start), and no
+     * window updates on top from a reader that keeps up.
+     */
+    @org.junit.jupiter.api.Test
+    void bulkTransferWithFramesOneByOneSendsAtMostOneAckPerTwoSegments() {
+        World w = new World(new SplittableRandom(11), 0, 0, 0, TcpSettings.defaults());
+        w.start(8 << 20);
+        w.run(3_600_000 * MS);
+        assertThat(w.received).isEqualTo(8 << 20);
+        double ratio = (double) w.pureAcksToClient / w.dataSegmentsToServer;
+        System.out.printf("b2b acks, frames one by one: %d pure ACKs for %d data segments = %.3f%n",
+                w.pureAcksToClient, w.dataSegmentsToServer, ratio);
+        assertThat(ratio).as("pure ACKs per data segment").isLessThanOrEqualTo(0.52);
+    }
+
+    /**
+     * The same with frames handed over in batches (the receiver polls every 500 µs, as an
+     * inbox drained by a busy loop or NAPI would): one ACK per batch, like Linux with GRO.
+     */
+    @org.junit.jupiter.api.Test
+    void bulkTransferWithFramesInBatchesSendsOneAckPerBatch() {
+        World w = new World(new SplittableRandom(11), 0, 0, 0, TcpSettings.defaults());
+        w.batchWindow = 500_000;
+        w.start(8 << 20);
+        w.run(3_600_000 * MS);
+        assertThat(w.received).isEqualTo(8 << 20);
+        double ratio = (double) w.pureAcksToClient / w.dataSegmentsToServer;
+        System.out.printf("b2b acks, frames in batches: %d pure ACKs for %d data segments in %d batches = %.3f%n",
+                w.pureAcksToClient, w.dataSegmentsToServer, w.serverBatches, ratio);
+        assertThat(w.pureAcksToClient).as("at most one ACK per batch, plus the handshake's and the FIN's")
+                .isLessThanOrEqualTo(w.serverBatches + 2);
+        assertThat(ratio).as("pure ACKs per data segment").isLessThanOrEqualTo(0.3);
+    }
+
     /** Not a benchmark (see bench/): a guard that the engine does not become pathologically slow. */
     @org.junit.jupiter.api.Test
     void cpuThroughputOfALosslessTransfer() {
@@ -178,6 +214,10 @@ class BackToBackTest {
         boolean slowReader;
         boolean fast; // no bottleneck and no per-byte pattern checks
         boolean echo; // the server sends everything back
+        long batchWindow; // > 0: frames reach an engine in batches, delivered this long after the first is due
+        long dataSegmentsToServer;
+        long pureAcksToClient;
+        long serverBatches;
         long echoed;
         long nextRead;
         long finishedAt;
@@ -362,7 +402,7 @@ class BackToBackTest {
             for (int steps = 0; steps < 5_000_000; steps++) {
                 long next = Math.min(client.nextDeadline(), server.nextDeadline());
                 if (!inFlight.isEmpty()) {
-                    next = Math.min(next, inFlight.peek().at);
+                    next = Math.min(next, Math.max(now, inFlight.peek().at + batchWindow));
                 }
                 if (slowReader && serverConnection != null && !serverSawFin) {
                     next = Math.min(next, nextRead);
@@ -371,12 +411,17 @@ class BackToBackTest {
                     return;
                 }
                 now = Math.max(now, next);
+                boolean serverBatch = false;
                 while (!inFlight.isEmpty() && inFlight.peek().at <= now) {
                     Packet p = inFlight.poll();
                     trace(p);
+                    serverBatch |= p.toServer;
                     (p.toServer ? server : client).receive(p.source, p.destination, p.segment, now);
                 }
-                client.tick(now);
+                if (serverBatch) {
+                    serverBatches++;
+                }
+                client.tick(now); // ends the batch too (the ACKs it owes leave first)
                 server.tick(now);
                 if (slowReader && serverConnection != null && nextRead <= now) {
                     drain(32 * 1024); // 32 KiB per 10 ms: ~26 Mbit/s, slower than the link
@@ -431,6 +476,13 @@ class BackToBackTest {
 
             @Override
             public void send(int sourceIp, int destinationIp, ByteBuf segment, long at) {
+                int payload = segment.readableBytes() - io.multistack.wire.Tcp.headerLength(segment);
+                int flags = segment.getUnsignedByte(segment.readerIndex() + 13);
+                if (direction == toServer && payload > 0) {
+                    dataSegmentsToServer++;
+                } else if (direction == toClient && payload == 0 && flags == io.multistack.wire.Tcp.ACK) {
+                    pureAcksToClient++;
+                }
                 direction.offer(sourceIp, destinationIp, segment, direction == toServer);
             }
 

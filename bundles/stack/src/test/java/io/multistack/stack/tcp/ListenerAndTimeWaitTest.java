@@ -104,6 +104,7 @@ class ListenerAndTimeWaitTest {
             s.expectNothing(3);
             s.send(4, s.data(R + 1, cookie + 1, "first").ports(OTHER_PORT, LOCAL_PORT));
             assertThat(s.accepted).hasSize(1);
+            s.expect(4, s.seg(ACK).ack(R + 6).ports(OTHER_PORT, LOCAL_PORT)); // quick-ACK mode: first data at once
             // a cookie presented long after (no cookies sent since) is simply reset
             s.send(5, s.seg(SYN).seq(R).ports(OTHER_PORT + 1, LOCAL_PORT));
             int stale = s.expectOne(5, s.seg(SYN | ACK).ports(OTHER_PORT + 1, LOCAL_PORT)).seq();

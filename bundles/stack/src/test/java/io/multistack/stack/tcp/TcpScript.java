@@ -52,10 +52,13 @@ final class TcpScript {
                 ByteBufAllocator.DEFAULT);
     }
 
-    /** Settings without window scaling, timestamps and SACK: the plain RFC 9293 wire. */
+    /**
+     * Settings without window scaling, timestamps and SACK: the plain RFC 9293 wire, with the
+     * RFC 1122 delayed ACK from the first segment on (no quick-ACK mode, which has its own tests).
+     */
     static TcpSettings plain() {
         return TcpSettings.defaults().withOptions(false, false, false).withCongestionControl(
-                TcpSettings.CongestionAlgorithm.NEWRENO);
+                TcpSettings.CongestionAlgorithm.NEWRENO).withQuickAcks(0);
     }
 
     // ---------------------------------------------------------------- factories
@@ -148,9 +151,21 @@ final class TcpScript {
         now = target;
     }
 
+    /** Delivers one segment as a batch of its own (receive, then the end-of-batch ACKs), as a lone frame is. */
     boolean send(long atMs, Seg s) {
         advance(atMs);
-        return engine.receive(REMOTE_IP, LOCAL_IP, s.build(), now);
+        boolean taken = engine.receive(REMOTE_IP, LOCAL_IP, s.build(), now);
+        engine.flushAcks(now);
+        return taken;
+    }
+
+    /** Delivers segments as one batch (frames drained from the inbox together), then ends the batch. */
+    void sendTogether(long atMs, Seg... segments) {
+        advance(atMs);
+        for (Seg s : segments) {
+            engine.receive(REMOTE_IP, LOCAL_IP, s.build(), now);
+        }
+        engine.flushAcks(now);
     }
 
     /** Exactly these segments left the engine since the last expectation (timers up to {@code atMs} run). */
