@@ -185,6 +185,44 @@ test_links_trunk_tap_bridge() {
     links_expect_sites_reach_own_tenants tap
 }
 
+# links_flow_state NAME TENANT: the state of TENANT's flow in appliance NAME's flow:table.
+links_flow_state() { lnk_cell "$(lnk_client "$1" flow:table 2>/dev/null)" STATE "$2" FRAMES-IN; }
+links_flow_down() { [[ $(links_flow_state "$1" "$2") == *down* ]]; }
+links_flow_up() { [[ $(links_flow_state "$1" "$2") == up ]]; }
+
+# The trunk's veth pair disappears: both appliances keep running, the server's flows and the
+# access server's trunk say the link is down, the sites get no answer; a new veth pair of the
+# same names carries the same flows again, without touching any configuration.
+test_links_trunk_veth_lost_and_back() {
+    links_pair_up packet
+    wait_until 20 lnk_answers s1 "$LNK_TENANT_IP" || fatal "site s1 does not reach T1 before the trunk is lost"
+    ip -n "$(lnk_ns lacc)" link delete tk0 || fatal "could not delete veth tk0"
+    wait_until 10 links_flow_down lsrv T1 ||
+        fail "server flow:table: T1's flow is '$(links_flow_state lsrv T1)' 10 s after the trunk's veth was deleted, expected a 'down' state"
+    note "server flow:table: T1's flow is '$(links_flow_state lsrv T1)'"
+    lnk_client lacc flow:table 2>/dev/null | grep -F 'Access table' | grep -q 'down' ||
+        fail "access flow:table does not say its trunk is down: $(lnk_client lacc flow:table 2>&1 | grep -F 'Access table')"
+    wait_until 10 lnk_output_has_word lacc link:list down || fail "access link:list does not show link t down"
+    lnk_answers s1 "$LNK_TENANT_IP" && fail "site s1 still gets answers without a trunk"
+    lnk_app_alive lacc && lnk_app_alive lsrv || fatal "an appliance exited when the trunk went away"
+
+    ip -n "$(lnk_ns lacc)" link add tk0 type veth peer name tk0 netns "$(lnk_ns lsrv)" &&
+        ip -n "$(lnk_ns lacc)" link set tk0 up && ip -n "$(lnk_ns lsrv)" link set tk0 up ||
+        fatal "could not re-create the veth pair tk0"
+    local since
+    since=$(now_ms)
+    wait_until 15 lnk_link_up lacc t && wait_until 5 lnk_link_up lsrv t ||
+        fail "link t not up again within 15 s of the new veth pair"
+    wait_until 15 links_flow_up lsrv T1 || fail "server flow:table: T1's flow is '$(links_flow_state lsrv T1)', not up again"
+    local site
+    for site in s1 s2; do
+        wait_until 15 lnk_answers "$site" "$LNK_TENANT_IP" || fail "site $site: no answer within 15 s of the new veth pair"
+    done
+    note "sites answered again $(fmt_ms $(($(now_ms) - since)))s after the new veth pair"
+    expect_eq "site s2: page after the trunk came back" "$(lnk_page T2)" "$(lnk_curl s2 "http://$LNK_TENANT_IP/" 2>&1)"
+    (($(lnk_link_cell lsrv t DOWNS) >= 1)) || fail "server link:list: DOWNS of t is '$(lnk_link_cell lsrv t DOWNS)', expected >= 1"
+}
+
 # --- a tenant on a whole interface ------------------------------------------------------
 
 readonly LNK_WHOLE_TAP=wtap0 LNK_WHOLE_MAC=02:00:5e:e2:e0:77
@@ -217,6 +255,8 @@ links_whole_expect_served() {
     expect_eq "$why: TCP echo" "$text" "$(lnk_tcp_echo "$host" "$LNK_WHOLE_TENANT_IP" "$text")"
 }
 
+links_w_flow_state() { lnk_cell "$(app_client flow:table 2>/dev/null)" STATE W FRAMES-IN; }
+links_w_flow_state_is() { [[ $(links_w_flow_state) == "$1" ]]; }
 links_w_downs() { lnk_cell "$(app_client link:list 2>/dev/null)" DOWNS w TYPE; }
 links_w_down_counted() { [[ $(links_w_downs) =~ ^[0-9]+$ ]] && (($(links_w_downs) >= 1)); }
 links_w_tap_back() { in_hub ip link show "$LNK_WHOLE_TAP" >/dev/null 2>&1; }
@@ -226,9 +266,14 @@ test_links_whole_interface_tenant() {
     local www="$APP_HOME/data/tenants/W/www" table
     on_test_exit "app_remove_cfg io.multistack.tenant~W; app_remove_cfg io.multistack.link~w; rm -rf '$APP_HOME/data/tenants/W'"
     mkdir -p "$www" && lnk_whole_page >"$www/index.html"
-    app_write_cfg io.multistack.link~w type=tap "interface=$LNK_WHOLE_TAP"
+    # The tenant first: its flow waits for the link, and says so.
     app_write_cfg io.multistack.tenant~W link=w "address=$LNK_WHOLE_TENANT_IP/24" "mac=$LNK_WHOLE_MAC" services=echo,http
     wait_until 20 tenant_listed W || fatal "tenant W not listed within 20 s: $(app_client tenant:list 2>&1 | tr '\n' ' ')"
+    wait_until 5 links_w_flow_state_is "link absent" ||
+        fail "flow:table: state of tenant W's flow is '$(links_w_flow_state)', expected 'link absent' (no link w yet)"
+    app_write_cfg io.multistack.link~w type=tap "interface=$LNK_WHOLE_TAP"
+    wait_until 10 links_w_flow_state_is up ||
+        fail "flow:table: state of tenant W's flow is '$(links_w_flow_state)' 10 s after link w was configured, expected 'up'"
 
     links_whole_host lwh1
     links_whole_expect_served lwh1 "host in $(lnk_ns lwh1)"
