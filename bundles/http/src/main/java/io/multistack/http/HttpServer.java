@@ -16,8 +16,10 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * One tenant's HTTP server on the tenant's own transport: the listening channel, the
@@ -114,6 +116,11 @@ final class HttpServer {
      * the encoder needs no knowledge of request methods.
      */
     static void pipeline(ChannelPipeline pipeline, Site site) {
+        pipeline(pipeline, site, DiskWriter.VIRTUAL_THREADS);
+    }
+
+    /** {@code disks}: one serial executor per upload, for the body's file writes. */
+    static void pipeline(ChannelPipeline pipeline, Site site, Supplier<ExecutorService> disks) {
         HttpSettings settings = site.settings();
         RequestDecoder decoder = new RequestDecoder(new HttpDecoderConfig()
                 .setMaxInitialLineLength(settings.maxRequestLineBytes())
@@ -126,6 +133,7 @@ final class HttpServer {
         pipeline.addLast("decoder", decoder);
         pipeline.addLast("encoder", new HttpResponseEncoder());
         pipeline.addLast("chunked", new ChunkedWriteHandler());
+        pipeline.addLast("uploads", new UploadHandler(site, disks));
         pipeline.addLast("requests", new RequestHandler(site, deadline, decoder::bufferedBytes));
     }
 

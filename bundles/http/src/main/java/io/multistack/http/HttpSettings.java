@@ -18,13 +18,23 @@ import java.util.Map;
  * <tr><td>maxRequestLineBytes</td><td>4096</td></tr>
  * <tr><td>maxBodyBytes</td><td>1048576</td></tr>
  * <tr><td>listing</td><td>false</td></tr>
+ * <tr><td>upload</td><td>false (PUT refused with 403)</td></tr>
+ * <tr><td>uploadMaxBytes</td><td>1073741824 (0: no limit)</td></tr>
  * </table>
  */
 record HttpSettings(int port, int maxConnections, Duration headerTimeout, Duration idleTimeout, int maxHeaderBytes,
-        int maxRequestLineBytes, long maxBodyBytes, boolean listing) {
+        int maxRequestLineBytes, long maxBodyBytes, boolean listing, boolean upload, long uploadMaxBytes) {
 
+    static final long UPLOAD_MAX_BYTES = 1L << 30;
     static final HttpSettings DEFAULTS = new HttpSettings(80, 1000, Duration.ofSeconds(10), Duration.ofSeconds(60),
             8192, 4096, 1 << 20, false);
+
+    /** Without uploads (PUT refused). */
+    HttpSettings(int port, int maxConnections, Duration headerTimeout, Duration idleTimeout, int maxHeaderBytes,
+            int maxRequestLineBytes, long maxBodyBytes, boolean listing) {
+        this(port, maxConnections, headerTimeout, idleTimeout, maxHeaderBytes, maxRequestLineBytes, maxBodyBytes,
+                listing, false, UPLOAD_MAX_BYTES);
+    }
 
     HttpSettings {
         require(port >= 1 && port <= 65535, "port", port);
@@ -34,6 +44,7 @@ record HttpSettings(int port, int maxConnections, Duration headerTimeout, Durati
         require(maxHeaderBytes >= 256, "maxHeaderBytes", maxHeaderBytes);
         require(maxRequestLineBytes >= 64, "maxRequestLineBytes", maxRequestLineBytes);
         require(maxBodyBytes >= 0, "maxBodyBytes", maxBodyBytes);
+        require(uploadMaxBytes >= 0, "uploadMaxBytes", uploadMaxBytes);
     }
 
     /**
@@ -54,7 +65,9 @@ record HttpSettings(int port, int maxConnections, Duration headerTimeout, Durati
                 ConfigValues.intOr(configuration, "maxHeaderBytes", d.maxHeaderBytes()),
                 ConfigValues.intOr(configuration, "maxRequestLineBytes", d.maxRequestLineBytes()),
                 ConfigValues.longOr(configuration, "maxBodyBytes", d.maxBodyBytes()),
-                ConfigValues.flagOr(configuration, "listing", d.listing()));
+                ConfigValues.flagOr(configuration, "listing", d.listing()),
+                ConfigValues.flagOr(configuration, "upload", d.upload()),
+                ConfigValues.longOr(configuration, "uploadMaxBytes", d.uploadMaxBytes()));
     }
 
 

@@ -150,6 +150,11 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     // --- responses ---------------------------------------------------------------------
 
     private void respond(ChannelHandlerContext ctx, HttpRequest request) {
+        if (request instanceof AnsweredRequest answered) { // carried out in front (an upload): only the answer is left
+            refused |= answered.refusal();
+            send(ctx, request, answered.response(), null, !answered.refusal() && HttpUtil.isKeepAlive(request));
+            return;
+        }
         HttpMethod method = request.method();
         if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
             FullHttpResponse response = message(request.protocolVersion(), HttpResponseStatus.METHOD_NOT_ALLOWED);
@@ -279,7 +284,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         HttpHeaders headers = response.headers();
         headers.set(HttpHeaderNames.SERVER, Site.SERVER).set(HttpHeaderNames.DATE, site.timestamps().httpDate());
         if (response instanceof FullHttpResponse full && !headers.contains(HttpHeaderNames.CONTENT_LENGTH)
-                && response.status().code() != 304) {
+                && response.status().code() != 304 && response.status().code() != 204) {
             HttpUtil.setContentLength(response, full.content().readableBytes());
         }
         boolean close = !keepAlive || closing;

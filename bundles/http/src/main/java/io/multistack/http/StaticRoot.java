@@ -54,19 +54,9 @@ final class StaticRoot {
             return new Refused(400, "not a path");
         }
         List<String> segments = new ArrayList<>();
-        for (String raw : rawPath.substring(1).split("/", -1)) {
-            if (raw.isEmpty()) {
-                continue;
-            }
-            String segment = decode(raw);
-            if (segment == null) {
-                return new Refused(400, "bad percent-encoding");
-            }
-            if (segment.equals(".") || segment.equals("..") || segment.indexOf('/') >= 0
-                    || segment.indexOf('\\') >= 0 || segment.indexOf('\0') >= 0) {
-                return new Refused(400, "path traversal");
-            }
-            segments.add(segment);
+        Refused bad = segments(rawPath, segments);
+        if (bad != null) {
+            return bad;
         }
         Path candidate = root;
         for (String segment : segments) {
@@ -97,6 +87,28 @@ final class StaticRoot {
             return index instanceof File ? index : new Directory(real, rawPath);
         }
         return regularFile(real, attributes);
+    }
+
+    /**
+     * Decodes the segments of an origin path into {@code into}; a segment that could climb out
+     * or cannot be decoded refuses the whole path (400). Uploads check their targets with it too.
+     */
+    static Refused segments(String rawPath, List<String> into) {
+        for (String raw : rawPath.substring(1).split("/", -1)) {
+            if (raw.isEmpty()) {
+                continue;
+            }
+            String segment = decode(raw);
+            if (segment == null) {
+                return new Refused(400, "bad percent-encoding");
+            }
+            if (segment.equals(".") || segment.equals("..") || segment.indexOf('/') >= 0
+                    || segment.indexOf('\\') >= 0 || segment.indexOf('\0') >= 0) {
+                return new Refused(400, "path traversal");
+            }
+            into.add(segment);
+        }
+        return null;
     }
 
     /** A directory's index.html, which may itself be a link. */
