@@ -297,26 +297,36 @@ test_links_whole_interface_tenant() {
     links_whole_expect_served lwh2 "host in a fresh namespace $(lnk_ns lwh2)"
 }
 
-# links_refusal_line: the log line refusing tenant W2 the link w.
-links_refusal_line() { app_log_lines | grep -F W2 | grep -w w | grep -iE 'in use|used by|held|holds|refus' | head -1; }
-links_refusal_logged() { [[ -n $(links_refusal_line) ]]; }
+# links_refusal_line TENANT: the log line refusing TENANT the link w.
+links_refusal_line() { app_log_lines | grep -F "~$1.cfg" | grep -w w | grep -iE 'in use|used by|held|holds|refus' | head -1; }
+links_refusal_logged() { [[ -n $(links_refusal_line "$1") ]]; }
 
-# A link has one owner: a second tenant naming tenant W's link is refused, the log names the
-# holder, and W keeps its interface.
+# links_expect_refused TENANT: a log line refuses TENANT the link w and names its holder, tenant W.
+links_expect_refused() {
+    local line
+    wait_until 10 links_refusal_logged "$1" ||
+        { fail "no log line refusing tenant $1 the link w within 10 s: $(app_log_lines | grep -F "$1" | tail -3 | tr '\n' ' ')"; return; }
+    line=$(links_refusal_line "$1")
+    note "log: $line"
+    [[ $line =~ tenant\ W([^0-9A-Za-z]|$) ]] || fail "the refusal of $1 does not name the holder (tenant W): $line"
+    tenant_listed "$1" && fail "tenant $1 is listed although its link is taken"
+}
+
+# A link has one owner: a second tenant naming tenant W's link, whole or as a VLAN trunk, is
+# refused, the log names the holder, and W keeps its interface.
 test_links_second_owner_refused() {
     require_appliance
-    on_test_exit "app_remove_cfg io.multistack.tenant~W2; app_remove_cfg io.multistack.tenant~W; app_remove_cfg io.multistack.link~w"
+    on_test_exit "app_remove_cfg io.multistack.tenant~W2; app_remove_cfg io.multistack.tenant~W3; app_remove_cfg io.multistack.tenant~W; app_remove_cfg io.multistack.link~w"
     app_write_cfg io.multistack.link~w type=tap "interface=$LNK_WHOLE_TAP"
     app_write_cfg io.multistack.tenant~W link=w "address=$LNK_WHOLE_TENANT_IP/24" "mac=$LNK_WHOLE_MAC"
     wait_until 20 tenant_listed W || fatal "tenant W not listed within 20 s"
     wait_until 10 links_w_tap_back || fatal "no TAP $LNK_WHOLE_TAP within 10 s"
     app_write_cfg io.multistack.tenant~W2 link=w address=192.168.78.1/24
-    local line
-    wait_until 10 links_refusal_logged || fail "no log line refusing tenant W2 the link w within 10 s: $(app_log_lines | grep -F W2 | tail -3 | tr '\n' ' ')"
-    line=$(links_refusal_line)
-    note "log: $line"
-    [[ $line == *"tenant W"[^2]* || $line == *"tenant W" ]] || fail "the refusal does not name the holder (tenant W): $line"
+    links_expect_refused W2
+    app_write_cfg io.multistack.tenant~W3 vlan=900 trunk=w address=192.168.79.1/24
+    links_expect_refused W3
     links_expect_row_words "flow:table" "$(app_client flow:table 2>&1)" W w up
+    expect_eq "user of link w in link:list" "tenant W" "$(lnk_cell "$(app_client link:list 2>/dev/null)" USED-BY w TYPE)"
 }
 
 # --- an appliance without the rights for links -----------------------------------------
