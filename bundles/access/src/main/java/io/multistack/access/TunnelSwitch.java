@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class TunnelSwitch implements FrameReceiver {
     /** Where encapsulated packets leave: the UDP socket in production, a list in tests. */
     interface Underlay {
-        void send(ByteBuf packet, InetSocketAddress to);
+        /** Takes ownership of the packet; false when it was dropped instead of queued or sent. */
+        boolean send(ByteBuf packet, InetSocketAddress to);
     }
 
     /** Bound on learned MACs per VLAN, so a site cannot grow memory without limit. */
@@ -108,6 +109,12 @@ final class TunnelSwitch implements FrameReceiver {
         }
     }
 
+    /** A datagram too long for the receive slot, cut by the kernel: counted as malformed. */
+    void truncated(ByteBuf packet) {
+        malformed.increment();
+        packet.release();
+    }
+
     long unknownTunnelDrops() {
         return unknownTunnel.sum();
     }
@@ -126,9 +133,13 @@ final class TunnelSwitch implements FrameReceiver {
 
     private void send(Tunnel tunnel, ByteBuf frame) {
         ByteBuf packet = withVxlanHeader(frame, tunnel.vni());
-        tunnel.packetsOut.increment();
-        tunnel.bytesOut.add(packet.readableBytes());
-        underlay.send(packet, tunnel.remoteEndpoint());
+        int length = packet.readableBytes();
+        if (underlay.send(packet, tunnel.remoteEndpoint())) {
+            tunnel.packetsOut.increment();
+            tunnel.bytesOut.add(length);
+        } else {
+            tunnel.drops.increment();
+        }
     }
 
     /** Prepends the VXLAN header in place when there is headroom (stack frames have it). */

@@ -6,10 +6,8 @@ import io.multistack.api.flow.AccessTable;
 import io.multistack.api.flow.TunnelRow;
 import io.multistack.wire.Ipv4Address;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -25,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -55,6 +54,8 @@ public final class VxlanEndpointComponent implements AccessTable {
     private final TunnelTable table;
     private final EventLoopGroup loop;
     private final TunnelSwitch tunnelSwitch;
+    private final SiteSender toSites;
+    private final LongAdder sendErrors = new LongAdder();
     private volatile Channel channel;
     private volatile String listen = DEFAULT_LISTEN;
     private volatile TrunkAttachment trunk;
@@ -66,7 +67,9 @@ public final class VxlanEndpointComponent implements AccessTable {
         this.table = table;
         this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("multistack-vxlan", true),
                 UdpTransport.ioHandlerFactory());
-        this.tunnelSwitch = new TunnelSwitch(table, this::sendToSite);
+        // one loop: the channel is registered on it, so the sender's bursts run where it writes
+        this.toSites = new SiteSender(loop.next());
+        this.tunnelSwitch = new TunnelSwitch(table, toSites);
         warnUnknownKeys(properties);
         attachTrunk(properties);
         bind(properties);
@@ -169,9 +172,9 @@ public final class VxlanEndpointComponent implements AccessTable {
             return;
         }
         try {
-            channel = new Bootstrap().group(loop).channelFactory(UdpTransport.channelFactory())
-                    .option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20)
+            channel = UdpTransport.configure(new Bootstrap().group(loop).channelFactory(UdpTransport.channelFactory()))
                     .handler(new FromSites()).bind(address).sync().channel();
+            toSites.channel(channel);
             LOG.log(Level.INFO, "VXLAN endpoint listening on {0} ({1})", listen, UdpTransport.name());
         } catch (Exception bindFailed) {
             channel = null;
@@ -182,18 +185,10 @@ public final class VxlanEndpointComponent implements AccessTable {
     private void closeChannel() {
         Channel open = channel;
         channel = null;
+        toSites.channel(null);
         if (open != null) {
             open.close().syncUninterruptibly();
         }
-    }
-
-    private void sendToSite(ByteBuf packet, InetSocketAddress to) {
-        Channel out = channel;
-        if (out == null) {
-            packet.release();
-            return;
-        }
-        out.writeAndFlush(new DatagramPacket(packet, to), out.voidPromise());
     }
 
     static String listenOf(Map<String, Object> properties) {
@@ -231,12 +226,30 @@ public final class VxlanEndpointComponent implements AccessTable {
                 packet.release();
                 return;
             }
+            if (packet.content().readableBytes() >= UdpTransport.MAX_DATAGRAM) {
+                tunnelSwitch.truncated(packet.content()); // longer than a slot: the kernel cut it
+                return;
+            }
             tunnelSwitch.fromSite(Ipv4Address.toInt(sender), packet.content());
         }
 
         @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                toSites.writable();
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        /** Mostly a packet the kernel refused (e.g. no route to a site): logged sparingly, counted. */
+        @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.log(Level.WARNING, "VXLAN endpoint: {0}", cause.toString());
+            sendErrors.increment();
+            long errors = sendErrors.sum();
+            if (Long.bitCount(errors) == 1) {
+                LOG.log(Level.WARNING, "VXLAN endpoint: {0} ({1} errors so far; dropped on the ring: {2}, unsent: {3})",
+                        cause.toString(), errors, toSites.overflowDrops(), toSites.unsentDrops());
+            }
         }
     }
 }

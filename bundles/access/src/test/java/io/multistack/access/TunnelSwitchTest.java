@@ -292,6 +292,25 @@ class TunnelSwitchTest {
         }
     }
 
+    /** The production underlay drops when its queue is full: the tunnel counts a drop, not a packet out. */
+    @Nested
+    class UnderlayThatRefuses {
+        private final TunnelSwitch refusing = new TunnelSwitch(table, (packet, to) -> {
+            packet.release();
+            return false;
+        });
+
+        @Test
+        void aRefusedPacketIsADropOfItsTunnel() {
+            table.put(new Tunnel("A", SITE_A, 100, 600));
+            ByteBuf frame = buffer(tagged(ethernet(HOST_MAC_A, TENANT_MAC, 46), 600), 64);
+            refusing.receive(frame);
+
+            assertThat(frame.refCnt()).isZero();
+            assertThat(row("A")).isEqualTo(new TunnelRow("A", "198.51.100.11", 100, 600, 0, 0, 0, 0, 1));
+        }
+    }
+
     /** The production underlay writes asynchronously: every copy must stay intact until it is released. */
     @Nested
     class UnderlayThatHoldsPackets {
@@ -299,7 +318,7 @@ class TunnelSwitchTest {
         private final List<InetSocketAddress> heldTo = new ArrayList<>();
         private final TunnelSwitch holding = new TunnelSwitch(table, (packet, to) -> {
             held.add(packet);
-            heldTo.add(to);
+            return heldTo.add(to);
         });
 
         @Test

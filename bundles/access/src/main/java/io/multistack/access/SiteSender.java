@@ -1,0 +1,135 @@
+package io.multistack.access;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The way out towards the sites. Packets come from any thread (tenant loops, link readers);
+ * writing each from there would cost one task and one system call per packet. Instead they
+ * wait in a bounded ring, and one task on the endpoint's loop writes every packet queued so
+ * far and flushes once, so that the native transport sends the burst with one
+ * {@code sendmmsg}. A full ring drops the packet (counted): a flood never grows memory. The
+ * drain also stops while the socket's outbound buffer is above its high-water mark and
+ * resumes when the channel says it is writable again, so the channel never buffers more
+ * than that mark either.
+ */
+final class SiteSender implements TunnelSwitch.Underlay {
+    static final int CAPACITY = 4096;
+    /** Packets written per task; then the loop gets to read again before the next burst. */
+    static final int BURST = 512;
+
+    private final Executor loop;
+    private final PacketRing ring;
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final LongAdder overflow = new LongAdder();
+    private final LongAdder unsent = new LongAdder();
+    private final Runnable drain = this::drain;
+    private final PacketRing.Sink write = this::write;
+    private final PacketRing.Sink discard = this::discard;
+    private volatile Channel channel;
+    /** The channel of the burst being written; the loop's only. */
+    private Channel out;
+
+    /** @param loop the event loop of every channel given to {@link #channel(Channel)} */
+    SiteSender(Executor loop) {
+        this(loop, CAPACITY);
+    }
+
+    SiteSender(Executor loop, int capacity) {
+        this.loop = loop;
+        this.ring = new PacketRing(capacity);
+    }
+
+    /** The socket to write to, or {@code null} when there is none: what waits is then released. */
+    void channel(Channel socket) {
+        this.channel = socket;
+        scheduleDrain();
+    }
+
+    /** Any thread. Takes ownership of the packet; false when it was dropped (ring full). */
+    @Override
+    public boolean send(ByteBuf packet, InetSocketAddress to) {
+        if (!ring.offer(packet, to)) {
+            overflow.increment();
+            packet.release();
+            return false;
+        }
+        scheduleDrain();
+        return true;
+    }
+
+    /** The channel became writable again (called on its loop): resume a stopped drain. */
+    void writable() {
+        scheduleDrain();
+    }
+
+    /** Packets dropped because the ring was full. */
+    long overflowDrops() {
+        return overflow.sum();
+    }
+
+    /** Packets released unsent because there was no socket or the loop had stopped. */
+    long unsentDrops() {
+        return unsent.sum();
+    }
+
+    private void scheduleDrain() {
+        if (!drainScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            loop.execute(drain);
+        } catch (RejectedExecutionException stopped) {
+            // the endpoint is closing: nothing will write these any more
+            drainScheduled.set(false);
+            discardQueued();
+        }
+    }
+
+    /**
+     * One burst. The flag is cleared first: a packet offered from now on schedules the next
+     * task itself, and one offered before is written by this one. Synchronized only so that
+     * {@link #discardQueued()} from a producer after the loop stopped stays the sole consumer.
+     */
+    private synchronized void drain() {
+        drainScheduled.set(false);
+        Channel socket = channel;
+        if (socket == null || !socket.isActive()) {
+            ring.drain(discard, Integer.MAX_VALUE);
+            return;
+        }
+        out = socket;
+        int written = 0;
+        while (written < BURST && socket.isWritable() && ring.drain(write, 1) == 1) {
+            written++;
+        }
+        out = null;
+        if (written > 0) {
+            socket.flush();
+        }
+        if (written == BURST && socket.isWritable() && !ring.isEmpty()) {
+            scheduleDrain(); // more queued: after the loop's next turn of I/O
+        }
+        // not writable: channelWritabilityChanged calls writable() once the socket took the burst
+    }
+
+    private synchronized void discardQueued() {
+        ring.drain(discard, Integer.MAX_VALUE);
+    }
+
+    private void write(ByteBuf packet, InetSocketAddress to) {
+        // the envelope is Netty's outbound message type: one small object per packet
+        out.write(new DatagramPacket(packet, to), out.voidPromise());
+    }
+
+    private void discard(ByteBuf packet, InetSocketAddress to) {
+        unsent.increment();
+        packet.release();
+    }
+}
