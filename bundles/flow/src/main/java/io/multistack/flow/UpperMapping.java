@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Dictionary;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -38,6 +39,10 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * while the tenant, the configuration and a bundle providing the service are all there, and
  * stops when any of them goes. Per-tenant settings ({@code etc/io.multistack.SERVICE~TENANT.cfg})
  * are merged in and follow edits live.
+ *
+ * <p>Adding a tenant must not cost more with every tenant already there: the mapping remembers
+ * which settings files exist (from ConfigurationAdmin's events) instead of searching all
+ * configurations for one on every add, and finds the configurations it owns by name.
  */
 @Component(immediate = true, service = ConfigurationListener.class)
 public final class UpperMapping implements ConfigurationListener {
@@ -53,12 +58,16 @@ public final class UpperMapping implements ConfigurationListener {
             runnable -> new Thread(runnable, "multistack-upper-mapping"));
     /** What each tenant lists; touched on the worker thread only. */
     private final Map<String, Set<String>> wanted = new HashMap<>();
+    /** PIDs of the settings files that exist, {@code io.multistack.SERVICE~TENANT}; worker thread only. */
+    private final Set<String> settingsFiles = new HashSet<>();
 
     @Activate
     public UpperMapping(BundleContext context, @Reference ConfigurationAdmin configurationAdmin) {
         this.configurationAdmin = configurationAdmin;
         String homeProperty = context.getProperty("multistack.home");
         this.home = homeProperty != null ? Path.of(homeProperty) : context.getDataFile("").toPath();
+        // the first task: files that exist now; events (queued behind it) tell of later ones
+        worker.execute(this::findSettingsFiles);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -87,18 +96,43 @@ public final class UpperMapping implements ConfigurationListener {
     @Override
     public void configurationEvent(ConfigurationEvent event) {
         String factoryPid = event.getFactoryPid();
-        if (factoryPid == null || !factoryPid.startsWith(ServerProcesses.SETTINGS_PID_PREFIX)
-                || factoryPid.startsWith(ServerProcesses.PID_PREFIX)) {
+        if (!isSettings(factoryPid)) {
             return;
         }
         String service = factoryPid.substring(ServerProcesses.SETTINGS_PID_PREFIX.length());
         String pid = event.getPid();
         String tenant = pid.substring(pid.indexOf('~') + 1);
+        boolean deleted = event.getType() == ConfigurationEvent.CM_DELETED;
         worker.execute(() -> {
+            if (deleted) {
+                settingsFiles.remove(pid);
+            } else {
+                settingsFiles.add(pid);
+            }
             if (wanted.getOrDefault(tenant, Set.of()).contains(service)) {
                 write(tenant, service);
             }
         });
+    }
+
+    /** Whether a factory PID is that of per-tenant settings of a service (not an instance, not a tenant). */
+    private static boolean isSettings(String factoryPid) {
+        return factoryPid != null && factoryPid.startsWith(ServerProcesses.SETTINGS_PID_PREFIX)
+                && !factoryPid.startsWith(ServerProcesses.PID_PREFIX) && !factoryPid.equals(TenantConfig.PID);
+    }
+
+    private void findSettingsFiles() {
+        try {
+            Configuration[] found = configurationAdmin.listConfigurations(
+                    "(service.factoryPid=" + ServerProcesses.SETTINGS_PID_PREFIX + "*)");
+            for (Configuration configuration : found == null ? new Configuration[0] : found) {
+                if (isSettings(configuration.getFactoryPid())) {
+                    settingsFiles.add(configuration.getPid());
+                }
+            }
+        } catch (IOException | InvalidSyntaxException | RuntimeException failed) {
+            LOG.log(Level.ERROR, "Settings files of services unreadable: {0}", failed.toString());
+        }
     }
 
     private void reconcile(String tenant, Set<String> services) {
@@ -143,14 +177,9 @@ public final class UpperMapping implements ConfigurationListener {
 
     private void delete(String tenant, String service) {
         try {
-            Configuration[] found = configurationAdmin.listConfigurations(
-                    "(" + Constants.SERVICE_PID + "=" + ServerProcesses.pid(service) + "~" + tenant + ")");
-            if (found != null) {
-                for (Configuration configuration : found) {
-                    configuration.delete();
-                }
-            }
-        } catch (IOException | InvalidSyntaxException | RuntimeException failed) {
+            // by name, as write made it (a filter would scan every configuration of the appliance)
+            configurationAdmin.getFactoryConfiguration(ServerProcesses.pid(service), tenant, "?").delete();
+        } catch (IOException | RuntimeException failed) {
             LOG.log(Level.ERROR, "Tenant {0}: cannot stop service {1}: {2}", tenant, service, failed.toString());
         }
     }
@@ -158,6 +187,9 @@ public final class UpperMapping implements ConfigurationListener {
     /** The tenant's settings file for the service, without the keys the mapping owns. */
     private Map<String, Object> settings(String tenant, String service) {
         Map<String, Object> settings = new HashMap<>();
+        if (!settingsFiles.contains(ServerProcesses.SETTINGS_PID_PREFIX + service + "~" + tenant)) {
+            return settings;
+        }
         try {
             Configuration[] found = configurationAdmin.listConfigurations("(" + Constants.SERVICE_PID + "="
                     + ServerProcesses.SETTINGS_PID_PREFIX + service + "~" + tenant + ")");
