@@ -39,7 +39,7 @@ public class TunnelSwitchBenchmark {
     public void setUp() {
         TunnelTable table = new TunnelTable();
         table.put(new Tunnel("site-a", Net.SITE, Net.VNI, Net.VLAN));
-        tunnels = new TunnelSwitch(table, (packet, to) -> underlay.receive(packet));
+        tunnels = new TunnelSwitch(table, underlay::send);
         tunnels.trunk(trunk);
         byte[] frame = Packets.hostToTenant(Ipv4.PROTOCOL_UDP,
                 Packets.udp(Net.HOST_IP, Net.TENANT_IP, 40000, 53, Packets.pattern(1472)));

@@ -4,6 +4,7 @@ import io.multistack.api.flow.Device;
 import io.multistack.api.link.FrameReceiver;
 import io.multistack.api.link.Link;
 import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 
 /**
@@ -49,6 +50,12 @@ public final class Sink implements FrameReceiver, Device, Link {
     @Override
     public void transmit(ByteBuf frame) {
         receive(frame);
+    }
+
+    /** As the access server's underlay (the UDP socket): takes the packet, reports it sent. */
+    public boolean send(ByteBuf packet, InetSocketAddress to) {
+        receive(packet);
+        return true;
     }
 
     @Override
