@@ -207,8 +207,14 @@ public final class TcpConnection {
         return noDelay;
     }
 
+    /** TCP_NODELAY; turning it on sends what Nagle held back (as Linux's setsockopt does). */
     public void noDelay(boolean value) {
+        boolean push = value && !noDelay;
         noDelay = value;
+        if (push && state != null && state.synchronized_()) {
+            sender.output(engine.lastNow());
+            deliverEvents();
+        }
     }
 
     public boolean keepAlive() {

@@ -40,6 +40,29 @@ class Rfc1122AndTimersTest {
         }
 
         @Test
+        void turningNoDelayOnSendsWhatNagleHeld() {
+            TcpScript s = TcpScript.established();
+            s.write("a");
+            s.write("b");
+            s.expect(0, s.seg(ACK | PSH).payload("a"));
+            s.connection.noDelay(true);
+            s.expect(0, s.seg(ACK | PSH).payload("b"));
+        }
+
+        @Test
+        void smallWritesCoalesceIntoFullSegmentsWhileNagleHoldsThem() {
+            TcpScript s = TcpScript.established();
+            s.write("a");
+            for (int i = 0; i < 30; i++) {
+                s.write(100);
+            }
+            // RFC 896: queued writes leave as soon as they fill a segment; only the small rest waits
+            s.expect(0, s.seg(ACK | PSH).len(1), s.seg(ACK).len(1460), s.seg(ACK).len(1460));
+            s.send(10, s.seg(ACK).seq(R + 1).ack(L + 2));
+            s.expect(10, s.seg(ACK | PSH).len(80));
+        }
+
+        @Test
         void fullSegmentsAreNeverHeld() {
             TcpScript s = TcpScript.established();
             s.write("a");
