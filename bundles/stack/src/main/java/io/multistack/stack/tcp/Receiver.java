@@ -88,13 +88,15 @@ final class Receiver {
             append(kept);
             // in-order data is charged even beyond the budget: it was inside our advertised window
             c.engine.budget().charge(end - start);
-            int before = outOfOrder.size();
-            int moved = 0;
-            for (ByteBuf b : outOfOrder.drain(rcvNxt)) {
-                moved += b.readableBytes();
-                append(b); // already charged while out of order
+            if (fillsHole) {
+                int before = outOfOrder.size();
+                int moved = 0;
+                for (ByteBuf b : outOfOrder.drain(rcvNxt)) {
+                    moved += b.readableBytes();
+                    append(b); // already charged while out of order
+                }
+                c.engine.budget().release(before - outOfOrder.size() - moved);
             }
-            c.engine.budget().release(before - outOfOrder.size() - moved);
             boolean due = delayedAck.inOrderData(end - start, receiveMss(), bufferSize, c.sender.rtt.rto(), now);
             if (fillsHole) {
                 ackNow = true; // RFC 5681 4.2: ACK at once when a segment fills (part of) a hole

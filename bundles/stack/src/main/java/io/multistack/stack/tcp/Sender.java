@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
  * segments we emit.
  */
 final class Sender {
+    private static final int TIMESTAMP_OPTION_LENGTH = TcpOptions.NONE.withTimestamp(0, 0).length();
     private final TcpConnection c;
     final SendQueue queue = new SendQueue();
     final RttEstimator rtt;
@@ -393,9 +394,12 @@ final class Sender {
         return false;
     }
 
-    /** Payload that fits in one segment with the options it will carry. */
+    /** Payload that fits in one segment with the options it will carry (no options built for it in the usual case). */
     int payloadLimit() {
-        return maxSegment() - dataOptions(0).length();
+        if (c.sack && c.receiver.hasOutOfOrder()) {
+            return maxSegment() - dataOptions(0).length(); // SACK blocks: rare, during the peer's losses
+        }
+        return maxSegment() - (c.timestamps ? TIMESTAMP_OPTION_LENGTH : 0);
     }
 
     void sendData(int seq, int length, long now) {
