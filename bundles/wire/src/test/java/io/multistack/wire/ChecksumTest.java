@@ -3,6 +3,7 @@ package io.multistack.wire;
 import static io.multistack.wire.GoldenPackets.SITE_IP;
 import static io.multistack.wire.GoldenPackets.TENANT_IP;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import java.util.Random;
@@ -130,6 +131,48 @@ class ChecksumTest {
         int sum = Checksum.pseudoHeader(SITE_IP, TENANT_IP, Ipv4.PROTOCOL_UDP, datagram.length);
 
         assertThat(Checksum.finish(Checksum.add(sum, buf, 0, datagram.length))).isEqualTo(expected).isEqualTo(0x40a3);
+    }
+
+    /** Heap slices at an array offset, and composites (no single array or address) read the slow way. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 5, 13})
+    void matchesReferenceOnHeapSlicesAndComposites(int offset) {
+        Random random = new Random(11 + offset);
+        for (int length : new int[] {7, 8, 9, 64, 1471, 1500}) {
+            byte[] data = new byte[offset + length];
+            random.nextBytes(data);
+            int expected = reference(data, offset, length, 0);
+            ByteBuf heap = buffers.of(new byte[3]).capacity(3 + data.length).writeBytes(data);
+            int half = data.length / 2;
+            ByteBuf composite = io.netty.buffer.Unpooled.wrappedBuffer(
+                    io.netty.buffer.Unpooled.directBuffer(half).writeBytes(data, 0, half),
+                    io.netty.buffer.Unpooled.buffer(data.length - half).writeBytes(data, half, data.length - half));
+            try {
+                assertThat(Checksum.of(heap.slice(3, data.length), offset, length)).as("heap slice, length %d", length)
+                        .isEqualTo(expected);
+                assertThat(Checksum.of(composite, offset, length)).as("composite, length %d", length)
+                        .isEqualTo(expected);
+            } finally {
+                composite.release();
+            }
+        }
+    }
+
+    /** The fast paths check the region once, as the buffer's accessors would on every read. */
+    @Test
+    void refusesRegionsOutsideTheBufferAndReleasedBuffers() {
+        ByteBuf heap = buffers.of(new byte[32]);
+        ByteBuf direct = io.netty.buffer.Unpooled.directBuffer(32).writeZero(32);
+        try {
+            for (ByteBuf buf : new ByteBuf[] {heap, direct}) {
+                assertThatThrownBy(() -> Checksum.of(buf, 8, 32)).isInstanceOf(IndexOutOfBoundsException.class);
+                assertThatThrownBy(() -> Checksum.of(buf, -8, 16)).isInstanceOf(IndexOutOfBoundsException.class);
+            }
+        } finally {
+            direct.release();
+        }
+        assertThatThrownBy(() -> Checksum.of(direct, 0, 16))
+                .isInstanceOf(io.netty.util.IllegalReferenceCountException.class);
     }
 
     @Test
