@@ -2,7 +2,6 @@ package io.multistack.access;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -30,20 +29,22 @@ final class SiteSender implements TunnelSwitch.Underlay {
     private final LongAdder overflow = new LongAdder();
     private final LongAdder unsent = new LongAdder();
     private final Runnable drain = this::drain;
-    private final PacketRing.Sink write = this::write;
+    private final BurstWriter writer;
     private final PacketRing.Sink discard = this::discard;
     private volatile Channel channel;
-    /** The channel of the burst being written; the loop's only. */
-    private Channel out;
 
-    /** @param loop the event loop of every channel given to {@link #channel(Channel)} */
-    SiteSender(Executor loop) {
-        this(loop, CAPACITY);
+    /**
+     * @param loop the event loop of every channel given to {@link #channel(Channel)}
+     * @param segmenter the transport's segmented datagrams (GSO), or {@code null}
+     */
+    SiteSender(Executor loop, BurstWriter.Segmenter segmenter) {
+        this(loop, CAPACITY, segmenter);
     }
 
-    SiteSender(Executor loop, int capacity) {
+    SiteSender(Executor loop, int capacity, BurstWriter.Segmenter segmenter) {
         this.loop = loop;
         this.ring = new PacketRing(capacity);
+        this.writer = new BurstWriter(segmenter);
     }
 
     /** The socket to write to, or {@code null} when there is none: what waits is then released. */
@@ -67,6 +68,11 @@ final class SiteSender implements TunnelSwitch.Underlay {
     /** The channel became writable again (called on its loop): resume a stopped drain. */
     void writable() {
         scheduleDrain();
+    }
+
+    /** Whether runs of packets go out as segmented datagrams (GSO). */
+    boolean segmenting() {
+        return writer.segmenting();
     }
 
     /** Packets dropped because the ring was full. */
@@ -104,12 +110,12 @@ final class SiteSender implements TunnelSwitch.Underlay {
             ring.drain(discard, Integer.MAX_VALUE);
             return;
         }
-        out = socket;
+        writer.begin(socket);
         int written = 0;
-        while (written < BURST && socket.isWritable() && ring.drain(write, 1) == 1) {
+        while (written < BURST && socket.isWritable() && ring.drain(writer, 1) == 1) {
             written++;
         }
-        out = null;
+        writer.end();
         if (written > 0) {
             socket.flush();
         }
@@ -121,11 +127,6 @@ final class SiteSender implements TunnelSwitch.Underlay {
 
     private synchronized void discardQueued() {
         ring.drain(discard, Integer.MAX_VALUE);
-    }
-
-    private void write(ByteBuf packet, InetSocketAddress to) {
-        // the envelope is Netty's outbound message type: one small object per packet
-        out.write(new DatagramPacket(packet, to), out.voidPromise());
     }
 
     private void discard(ByteBuf packet, InetSocketAddress to) {

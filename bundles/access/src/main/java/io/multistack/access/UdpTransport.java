@@ -53,8 +53,13 @@ final class UdpTransport {
         return bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM));
     }
 
+    /** Segmented datagrams (UDP GSO) when the transport and the kernel have them; otherwise {@code null}. */
+    static BurstWriter.Segmenter segmenter() {
+        return EPOLL ? Epoll.segmenter() : null;
+    }
+
     static String name() {
-        return EPOLL ? "epoll, recvmmsg/sendmmsg" : "nio";
+        return EPOLL ? "epoll: recvmmsg, sendmmsg" + (Epoll.segmenter() != null ? ", UDP GSO" : "") : "nio";
     }
 
     static boolean epoll() {
@@ -79,12 +84,40 @@ final class UdpTransport {
             return io.netty.channel.epoll.EpollDatagramChannel::new;
         }
 
+        static BurstWriter.Segmenter segmenter() {
+            return io.netty.channel.epoll.EpollDatagramChannel.isSegmentedDatagramPacketSupported() ? new Gso() : null;
+        }
+
         /** A buffer of several slots plus a slot size makes Netty read with recvmmsg. */
         static Bootstrap batchedReads(Bootstrap bootstrap) {
             return bootstrap.option(io.netty.channel.epoll.EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
                     .option(ChannelOption.RCVBUF_ALLOCATOR,
                             new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ)
                                     .maxMessagesPerRead(DATAGRAMS_PER_READ * READS_PER_EVENT));
+        }
+    }
+
+    /** Netty's segmented datagram; the kernel cuts it into packets of {@code segmentSize}. */
+    private static final class Gso implements BurstWriter.Segmenter {
+        // Linux errno values (this class only exists with epoll): what a socket or device
+        // answers when it cannot segment at all, rather than a site being unreachable now
+        private static final int EIO = 5;
+        private static final int EINVAL = 22;
+        private static final int EOPNOTSUPP = 95;
+
+        @Override
+        public io.netty.channel.socket.DatagramPacket segmented(io.netty.buffer.ByteBuf segments, int segmentSize,
+                java.net.InetSocketAddress to) {
+            return new io.netty.channel.unix.SegmentedDatagramPacket(segments, segmentSize, to);
+        }
+
+        @Override
+        public boolean refusal(Throwable cause) {
+            if (!(cause instanceof io.netty.channel.unix.Errors.NativeIoException failed)) {
+                return cause instanceof UnsupportedOperationException;
+            }
+            int errno = -failed.expectedErr();
+            return errno == EIO || errno == EINVAL || errno == EOPNOTSUPP;
         }
     }
 }

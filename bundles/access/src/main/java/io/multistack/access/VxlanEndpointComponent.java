@@ -68,7 +68,7 @@ public final class VxlanEndpointComponent implements AccessTable {
         this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("multistack-vxlan", true),
                 UdpTransport.ioHandlerFactory());
         // one loop: the channel is registered on it, so the sender's bursts run where it writes
-        this.toSites = new SiteSender(loop.next());
+        this.toSites = new SiteSender(loop.next(), UdpTransport.segmenter());
         this.tunnelSwitch = new TunnelSwitch(table, toSites);
         warnUnknownKeys(properties);
         attachTrunk(properties);

@@ -46,7 +46,7 @@ class SiteSenderTest {
     });
 
     private SiteSender sender(int capacity) {
-        sender = new SiteSender(channel.eventLoop(), capacity);
+        sender = new SiteSender(channel.eventLoop(), capacity, null);
         sender.channel(channel);
         channel.runPendingTasks();
         return sender;
@@ -172,7 +172,7 @@ class SiteSenderTest {
     void aStoppedLoopReleasesAtOnce() {
         SiteSender stopped = new SiteSender(task -> {
             throw new RejectedExecutionException("loop shut down");
-        }, 16);
+        }, 16, null);
         stopped.channel(channel);
         sender = stopped;
         ByteBuf packet = packet(1);
