@@ -33,9 +33,14 @@ public record Icmpv4(int type, int code, int identifier, int sequence) {
      * The payload's reader index is left unchanged.
      */
     public void emit(ByteBuf out, ByteBuf payload) {
+        emit(out, payload, payload.readerIndex(), payload.readableBytes());
+    }
+
+    /** Same, with the payload {@code [index, index+length)} of {@code source}: no slice needed. */
+    public void emit(ByteBuf out, ByteBuf source, int index, int length) {
         int at = out.writerIndex();
         out.writeByte(type).writeByte(code).writeShort(0).writeShort(identifier).writeShort(sequence);
-        out.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
+        out.writeBytes(source, index, length);
         out.setShort(at + 2, Checksum.of(out, at, out.writerIndex() - at));
     }
 }

@@ -2,7 +2,14 @@ package io.multistack.wire;
 
 import io.netty.buffer.ByteBuf;
 
-/** IPv4 header (RFC 791). Options are carried in the header length and skipped. */
+/**
+ * IPv4 header (RFC 791). Options are carried in the header length and skipped.
+ *
+ * <p>Two ways in: the record ({@link #parse}, {@link #emit}) for code that keeps or passes a
+ * header around, and static accessors over the bytes ({@link #check} once, then
+ * {@link #source(ByteBuf, int)} etc. at the header's index; {@link #emit(ByteBuf, int, int,
+ * int, int, int, int)}) for the per-frame path, which then allocates nothing.
+ */
 public record Ipv4(
         int headerLength,
         int dscpEcn,
@@ -26,6 +33,18 @@ public record Ipv4(
      * length against the bytes present, header checksum.
      */
     public static Ipv4 parse(ByteBuf packet) throws MalformedPacketException {
+        check(packet);
+        int at = packet.readerIndex();
+        return new Ipv4(headerLength(packet, at), packet.getUnsignedByte(at + 1), totalLength(packet, at),
+                packet.getUnsignedShort(at + 4), flagsFragment(packet, at), packet.getUnsignedByte(at + 8),
+                protocol(packet, at), source(packet, at), destination(packet, at));
+    }
+
+    /**
+     * Validates the header at the reader index as {@link #parse} does, without making a
+     * record; afterwards the static accessors may read it at that index.
+     */
+    public static void check(ByteBuf packet) throws MalformedPacketException {
         int available = packet.readableBytes();
         if (available < MIN_HEADER_LENGTH) {
             throw new MalformedPacketException("ipv4.truncated");
@@ -46,9 +65,6 @@ public record Ipv4(
         if (Checksum.of(packet, at, headerLength) != 0) {
             throw new MalformedPacketException("ipv4.bad-checksum");
         }
-        return new Ipv4(headerLength, packet.getUnsignedByte(at + 1), totalLength,
-                packet.getUnsignedShort(at + 4), packet.getUnsignedShort(at + 6), packet.getUnsignedByte(at + 8),
-                packet.getUnsignedByte(at + 9), packet.getInt(at + 12), packet.getInt(at + 16));
     }
 
     /** A header without options for a payload of the given length, DF set (we do PMTU, not fragments). */
@@ -57,8 +73,42 @@ public record Ipv4(
                 FLAG_DONT_FRAGMENT, ttl, protocol, source, destination);
     }
 
-    public boolean isFragment() {
+    // ---- accessors of a checked header starting at index {@code at}
+
+    public static int headerLength(ByteBuf packet, int at) {
+        return (packet.getUnsignedByte(at) & 0x0F) * 4;
+    }
+
+    public static int totalLength(ByteBuf packet, int at) {
+        return packet.getUnsignedShort(at + 2);
+    }
+
+    public static int flagsFragment(ByteBuf packet, int at) {
+        return packet.getUnsignedShort(at + 6);
+    }
+
+    public static int protocol(ByteBuf packet, int at) {
+        return packet.getUnsignedByte(at + 9);
+    }
+
+    public static int source(ByteBuf packet, int at) {
+        return packet.getInt(at + 12);
+    }
+
+    public static int destination(ByteBuf packet, int at) {
+        return packet.getInt(at + 16);
+    }
+
+    public static boolean isFragment(ByteBuf packet, int at) {
+        return isFragment(flagsFragment(packet, at));
+    }
+
+    private static boolean isFragment(int flagsFragment) {
         return (flagsFragment & FLAG_MORE_FRAGMENTS) != 0 || (flagsFragment & OFFSET_MASK) != 0;
+    }
+
+    public boolean isFragment() {
+        return isFragment(flagsFragment);
     }
 
     public int payloadLength() {
@@ -70,6 +120,21 @@ public record Ipv4(
         if (headerLength != MIN_HEADER_LENGTH) {
             throw new IllegalStateException("cannot emit IPv4 options (header length " + headerLength + ")");
         }
+        write(out, dscpEcn, totalLength, identification, flagsFragment, ttl, protocol, source, destination);
+    }
+
+    /**
+     * Writes the header {@link #of} describes, as {@link #emit(ByteBuf)} would, without
+     * making the record: 20 bytes, DF set, checksum filled in.
+     */
+    public static void emit(ByteBuf out, int protocol, int source, int destination, int payloadLength,
+            int identification, int ttl) {
+        write(out, 0, MIN_HEADER_LENGTH + payloadLength, identification, FLAG_DONT_FRAGMENT, ttl, protocol, source,
+                destination);
+    }
+
+    private static void write(ByteBuf out, int dscpEcn, int totalLength, int identification, int flagsFragment,
+            int ttl, int protocol, int source, int destination) {
         int at = out.writerIndex();
         out.writeByte(0x45).writeByte(dscpEcn).writeShort(totalLength).writeShort(identification)
                 .writeShort(flagsFragment).writeByte(ttl).writeByte(protocol).writeShort(0)

@@ -101,6 +101,17 @@ class Icmpv4Test {
         assertThat(payload.readerIndex()).isEqualTo(3);
     }
 
+    @Test
+    void emitsAPayloadRegionOfAnotherBufferWithoutMovingItsIndexes() {
+        ByteBuf out = buffers.empty();
+        ByteBuf packet = buffers.hex("aaaa0102030405bb");
+
+        new Icmpv4(Icmpv4.ECHO_REQUEST, 0, 0xbeef, 0xffff).emit(out, packet, 2, 5);
+
+        assertThat(Bytes.hexOf(out)).isEqualTo(GoldenPackets.ICMP_ODD_PAYLOAD_MESSAGE);
+        assertThat(packet.readerIndex()).isZero();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {GoldenPackets.ICMP_ECHO_REQUEST_PACKET, GoldenPackets.ICMP_ECHO_REPLY_PACKET})
     void roundTrips(String packetHex) throws MalformedPacketException {

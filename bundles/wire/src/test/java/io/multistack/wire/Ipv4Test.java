@@ -158,6 +158,56 @@ class Ipv4Test {
         }
     }
 
+    /** The record-free way of the per-frame path reads and writes the same bytes as the record. */
+    @Nested
+    class Accessors {
+        @ParameterizedTest
+        @ValueSource(strings = {GoldenPackets.ICMP_ECHO_REQUEST_PACKET, GoldenPackets.IPV4_WITH_OPTIONS_PACKET})
+        void readWhatParseReadsAtTheHeadersIndex(String packetHex) throws MalformedPacketException {
+            ByteBuf packet = buffers.withHeadroom(14, Bytes.hex(packetHex), true);
+
+            Ipv4.check(packet);
+            Ipv4 header = Ipv4.parse(packet);
+
+            assertThat(Ipv4.headerLength(packet, 14)).isEqualTo(header.headerLength());
+            assertThat(Ipv4.totalLength(packet, 14)).isEqualTo(header.totalLength());
+            assertThat(Ipv4.flagsFragment(packet, 14)).isEqualTo(header.flagsFragment());
+            assertThat(Ipv4.protocol(packet, 14)).isEqualTo(header.protocol());
+            assertThat(Ipv4.source(packet, 14)).isEqualTo(header.source());
+            assertThat(Ipv4.destination(packet, 14)).isEqualTo(header.destination());
+            assertThat(Ipv4.isFragment(packet, 14)).isEqualTo(header.isFragment());
+            assertThat(packet.readerIndex()).as("check does not consume").isEqualTo(14);
+        }
+
+        @Test
+        void fragmentFlagsAndOffset() throws MalformedPacketException {
+            ByteBuf packet = fragmentPacket();
+
+            Ipv4.check(packet);
+
+            assertThat(Ipv4.isFragment(packet, 0)).isTrue();
+            assertThat(Ipv4.flagsFragment(packet, 0)).isEqualTo(FRAGMENT_HEADER.flagsFragment());
+        }
+
+        @Test
+        void checkRejectsWhatParseRejects() {
+            ByteBuf badChecksum = buffers.of(withByte(echoRequest, 10, echoRequest[10] ^ 1));
+            ByteBuf truncated = buffers.of(Bytes.range(echoRequest, 0, 19));
+
+            assertRejected("ipv4.bad-checksum", () -> Ipv4.check(badChecksum));
+            assertRejected("ipv4.truncated", () -> Ipv4.check(truncated));
+        }
+
+        @Test
+        void staticEmitWritesTheGoldenHeaderAtTheWriterIndex() {
+            ByteBuf out = buffers.empty().writeByte(0x99);
+
+            Ipv4.emit(out, Ipv4.PROTOCOL_ICMP, SITE_IP, TENANT_IP, 32, 0x1c46, 64);
+
+            assertThat(Bytes.hexOf(out)).isEqualTo("99" + GoldenPackets.ICMP_ECHO_REQUEST_PACKET.substring(0, 40));
+        }
+    }
+
     @Nested
     class Fragments {
         @Test
