@@ -11,7 +11,15 @@
 #
 # with the trunk either a veth pair (an AF_PACKET link at each end, both named tk0) or two
 # TAPs the appliances create (tka, tks), moved into $E2E_PREFIX-lbr onto a plain bridge.
-# The whole-interface test uses the suite's appliance (in the hub namespace).
+#
+#   test_links_trunk_veth_packet         sites with colliding hosts reach their own tenant (ping,
+#   test_links_trunk_tap_bridge          MAC, HTTP page, TCP echo) through the trunk; counters move
+#   test_links_trunk_veth_lost_and_back  the veth pair deleted and re-created: reported, survived
+#   test_links_whole_interface_tenant    the suite's appliance gives tenant W a TAP of its own, moved
+#                                        into a namespace with a Linux host; that namespace deleted
+#   test_links_second_owner_refused      a link held whole by one tenant is refused to others
+#   test_links_unprivileged_appliance    uid 65534 without capabilities: links down with the errno,
+#                                        the rest of the appliance serves its site
 
 # shellcheck source=e2e/lib/links.sh
 source "$E2E_DIR/lib/links.sh"
