@@ -9,8 +9,9 @@
  * {@code TcpConnection} (API, segment arrival, close states, timers) · {@code Handshake}
  * (SYN/SYN-ACK, simultaneous open, options) · {@code Sender} (segmentation, Nagle, ACK
  * processing, RTO, persist) · {@code LossRecovery} (NewReno, RFC 6675 with
- * {@code SackScoreboard}) · {@code Receiver} (window, delayed ACK, SACK blocks) with
- * {@code ReceiveQueue} and {@code OutOfOrderQueue} · {@code SendQueue} · {@code RttEstimator}
+ * {@code SackScoreboard}) · {@code Receiver} (window, SACK blocks) with {@code DelayedAck}
+ * (when to acknowledge), {@code ReceiveQueue} and {@code OutOfOrderQueue} · {@code PendingAcks}
+ * (ACKs owed at the end of a batch) · {@code SendQueue} · {@code RttEstimator}
  * · {@code CongestionControl} ({@code NewReno}, {@code Cubic}) · {@code IsnGenerator} ·
  * {@code MemoryBudget} · {@code TcpConnectionSnapshot}. Wire formats: {@code io.multistack.wire.Tcp}
  * and {@code TcpOptions}.
@@ -22,8 +23,14 @@
  * SACK blocks (RFC 2018) and SACK-based loss recovery (RFC 6675); NewReno (RFC 5681/6582,
  * byte counting L=2) and CUBIC (RFC 9438, default; fast convergence, Reno-friendly region);
  * RTO per RFC 6298 (Karn, exponential back-off, 200 ms min, 60 s max); delayed ACK (40 ms,
- * every second full segment, at once for out-of-order data, holes filled, FIN, a closing
- * window); Nagle with Minshall's refinement and TCP_NODELAY; sender and receiver SWS
+ * every second full segment; at once for out-of-order data, duplicates and filled holes);
+ * one ACK per batch of received segments for everything else that wants an ACK now (every
+ * second segment, FIN, a closing window, window updates, the handshake's last ACK), sent by
+ * {@code flushAcks} when the owner ends the batch, so data or a FIN the application sends
+ * in the meantime carries it; Linux-style quick ACKs (the first 16 segments and after an
+ * idle RTO, unless the exchange is interactive); window updates after reads only when the
+ * window opens by an MSS and at least doubles; Nagle with Minshall's refinement and
+ * TCP_NODELAY (turning it on pushes what was held); sender and receiver SWS
  * avoidance, never shrinking the offered window; persist timer with zero-window probes;
  * keep-alive; TIME-WAIT for 2·MSL (MSL a setting) with RFC 6191 reuse by newer SYNs and RFC
  * 1337 (RST ignored); RFC 5961 (challenge ACKs for in-window RSTs and any SYN, ACK range
