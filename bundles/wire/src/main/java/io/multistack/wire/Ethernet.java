@@ -4,7 +4,8 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Ethernet II header: destination, source, EtherType. Accessors read relative to the
- * buffer's reader index, which is where a frame starts.
+ * buffer's reader index, which is where a frame starts: after {@link #check}, the static
+ * accessors read a frame in place (the per-frame path); {@link Header} is the value.
  */
 public final class Ethernet {
     public static final int HEADER_LENGTH = 14;
@@ -18,9 +19,7 @@ public final class Ethernet {
     /** A parsed header. MACs are 48-bit values in the low bits of a long. */
     public record Header(long destination, long source, int etherType) {
         public static Header parse(ByteBuf frame) throws MalformedPacketException {
-            if (frame.readableBytes() < HEADER_LENGTH) {
-                throw new MalformedPacketException("ethernet.truncated");
-            }
+            check(frame);
             int at = frame.readerIndex();
             return new Header(getMac(frame, at), getMac(frame, at + 6), frame.getUnsignedShort(at + 12));
         }
@@ -30,6 +29,13 @@ public final class Ethernet {
             writeMac(out, destination);
             writeMac(out, source);
             out.writeShort(etherType);
+        }
+    }
+
+    /** Validates that a whole header is readable; afterwards the static accessors may read it. */
+    public static void check(ByteBuf frame) throws MalformedPacketException {
+        if (frame.readableBytes() < HEADER_LENGTH) {
+            throw new MalformedPacketException("ethernet.truncated");
         }
     }
 

@@ -60,6 +60,7 @@ class EthernetTest {
             ByteBuf truncated = buffers.of(Bytes.range(golden, 0, length));
 
             assertRejected("ethernet.truncated", () -> Ethernet.Header.parse(truncated));
+            assertRejected("ethernet.truncated", () -> Ethernet.check(truncated));
         }
     }
 

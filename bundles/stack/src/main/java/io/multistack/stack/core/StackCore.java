@@ -112,13 +112,16 @@ public final class StackCore implements IpOutput {
                 drops.count("stack.down");
                 return;
             }
-            Ethernet.Header ethernet = Ethernet.Header.parse(frame);
-            if (ethernet.destination() != iface.mac() && !Ethernet.isMulticast(ethernet.destination())) {
+            // headers are read in place: no header objects, no slices per frame
+            Ethernet.check(frame);
+            long destination = Ethernet.destination(frame);
+            if (destination != iface.mac() && !Ethernet.isMulticast(destination)) {
                 drops.count("ethernet.not-for-us");
                 return;
             }
+            int etherType = Ethernet.etherType(frame);
             frame.skipBytes(Ethernet.HEADER_LENGTH);
-            switch (ethernet.etherType()) {
+            switch (etherType) {
                 case Ethernet.TYPE_ARP -> receiveArp(frame, now);
                 case Ethernet.TYPE_IPV4 -> receiveIpv4(frame, now);
                 default -> drops.count("ethernet.unsupported-type");
@@ -179,7 +182,8 @@ public final class StackCore implements IpOutput {
             for (int i = 8; i < 56; i++) {
                 payload.writeByte(i);
             }
-            sendIcmp(target, new Icmpv4(Icmpv4.ECHO_REQUEST, 0, echoes.identifier(), sequence), payload, now);
+            sendIcmp(target, new Icmpv4(Icmpv4.ECHO_REQUEST, 0, echoes.identifier(), sequence), payload,
+                    payload.readerIndex(), payload.readableBytes(), now);
         } finally {
             payload.release();
         }
@@ -270,74 +274,89 @@ public final class StackCore implements IpOutput {
     // ---- IPv4 and ICMP ----
 
     private void receiveIpv4(ByteBuf packet, long now) throws MalformedPacketException {
-        Ipv4 header = Ipv4.parse(packet);
-        if (!iface.accepts(header.destination())) {
+        Ipv4.check(packet);
+        int at = packet.readerIndex();
+        int source = Ipv4.source(packet, at);
+        int destination = Ipv4.destination(packet, at);
+        if (!iface.accepts(destination)) {
             drops.count("ipv4.not-for-us");
             return;
         }
-        if (header.source() == Ipv4Address.BROADCAST || (header.source() >>> 28) == 0xE
-                || header.source() == iface.address()
-                || (iface.hasDirectedBroadcast() && header.source() == iface.directedBroadcast())) {
+        if (source == Ipv4Address.BROADCAST || (source >>> 28) == 0xE || source == iface.address()
+                || (iface.hasDirectedBroadcast() && source == iface.directedBroadcast())) {
             // answering such a source would reach every host of the tenant, or ourselves
             drops.count("ipv4.bad-source");
             return;
         }
-        // the payload, without options and without Ethernet padding
-        ByteBuf payload = packet.slice(packet.readerIndex() + header.headerLength(), header.payloadLength());
-        if (header.isFragment()) {
-            Ipv4Reassembler.Datagram whole = reassembler.offer(header, payload, now);
-            if (whole != null) {
-                try {
-                    deliver(whole.header(), whole.payload(), null, now);
-                } finally {
-                    whole.payload().release();
-                }
-            }
+        if (Ipv4.isFragment(packet, at)) {
+            receiveFragment(packet, now);
             return;
         }
-        deliver(header, payload, packet, now);
+        // the payload, without options and without Ethernet padding: the frame's own indexes
+        // move there (the frame is ours until we release it), the header stays readable at {@code at}
+        packet.setIndex(at + Ipv4.headerLength(packet, at), at + Ipv4.totalLength(packet, at));
+        deliver(Ipv4.protocol(packet, at), source, destination, packet, at, now);
     }
 
+    /** Fragments are rare and held for reassembly: the reassembler takes a header record and a slice. */
+    private void receiveFragment(ByteBuf packet, long now) throws MalformedPacketException {
+        Ipv4 header = Ipv4.parse(packet);
+        ByteBuf payload = packet.slice(packet.readerIndex() + header.headerLength(), header.payloadLength());
+        Ipv4Reassembler.Datagram whole = reassembler.offer(header, payload, now);
+        if (whole != null) {
+            try {
+                Ipv4 first = whole.header();
+                deliver(first.protocol(), first.source(), first.destination(), whole.payload(), NOT_QUOTABLE, now);
+            } finally {
+                whole.payload().release();
+            }
+        }
+    }
+
+    /** No received packet to quote in an ICMP error (a reassembled datagram). */
+    private static final int NOT_QUOTABLE = -1;
+
     /**
-     * Hands a whole datagram to its protocol. {@code original} is the received packet from
-     * its IPv4 header on, quoted in ICMP errors (null for reassembled datagrams).
+     * Hands a whole datagram's payload (its readable bytes) to its protocol. {@code ipAt} is
+     * the index of the received packet's IPv4 header in the same buffer, quoted in ICMP errors
+     * ({@link #NOT_QUOTABLE} for reassembled datagrams).
      */
-    private void deliver(Ipv4 header, ByteBuf payload, ByteBuf original, long now) throws MalformedPacketException {
-        switch (header.protocol()) {
-            case Ipv4.PROTOCOL_ICMP -> receiveIcmp(header, payload, now);
+    private void deliver(int protocol, int source, int destination, ByteBuf payload, int ipAt, long now)
+            throws MalformedPacketException {
+        switch (protocol) {
+            case Ipv4.PROTOCOL_ICMP -> receiveIcmp(source, destination, payload, now);
             case Ipv4.PROTOCOL_UDP -> {
-                if (!udp.receive(header, payload, now)) {
+                if (!udp.receive(source, destination, payload, now)) {
                     drops.count("udp.no-socket");
-                    sendIcmpError(Icmpv4.DESTINATION_UNREACHABLE, UNREACHABLE_PORT, 0, header, original, now);
+                    sendIcmpError(Icmpv4.DESTINATION_UNREACHABLE, UNREACHABLE_PORT, 0, payload, ipAt, now);
                 }
             }
             case Ipv4.PROTOCOL_TCP -> {
                 if (tcp == null) {
                     drops.count("ipv4.unsupported-protocol");
-                    sendIcmpError(Icmpv4.DESTINATION_UNREACHABLE, UNREACHABLE_PROTOCOL, 0, header, original, now);
+                    sendIcmpError(Icmpv4.DESTINATION_UNREACHABLE, UNREACHABLE_PROTOCOL, 0, payload, ipAt, now);
                 } else {
-                    tcp.receive(header.source(), header.destination(), payload.retain(), now);
+                    tcp.receive(source, destination, payload.retain(), now);
                 }
             }
             default -> {
                 drops.count("ipv4.unsupported-protocol");
-                sendIcmpError(Icmpv4.DESTINATION_UNREACHABLE, UNREACHABLE_PROTOCOL, 0, header, original, now);
+                sendIcmpError(Icmpv4.DESTINATION_UNREACHABLE, UNREACHABLE_PROTOCOL, 0, payload, ipAt, now);
             }
         }
     }
 
-    private void receiveIcmp(Ipv4 ip, ByteBuf message, long now) throws MalformedPacketException {
+    private void receiveIcmp(int source, int destination, ByteBuf message, long now) throws MalformedPacketException {
         Icmpv4 icmp = Icmpv4.parse(message);
         switch (icmp.type()) {
             case Icmpv4.ECHO_REQUEST -> {
-                if (ip.destination() != iface.address()) {
+                if (destination != iface.address()) {
                     drops.count("icmp.broadcast-echo-ignored");
                     return;
                 }
-                ByteBuf data = message.slice(message.readerIndex() + Icmpv4.HEADER_LENGTH,
-                        message.readableBytes() - Icmpv4.HEADER_LENGTH);
-                sendIcmp(ip.source(), new Icmpv4(Icmpv4.ECHO_REPLY, 0, icmp.identifier(), icmp.sequence()),
-                        data, now);
+                sendIcmp(source, new Icmpv4(Icmpv4.ECHO_REPLY, 0, icmp.identifier(), icmp.sequence()), message,
+                        message.readerIndex() + Icmpv4.HEADER_LENGTH, message.readableBytes() - Icmpv4.HEADER_LENGTH,
+                        now);
             }
             case Icmpv4.ECHO_REPLY -> {
                 if (!echoes.complete(icmp.identifier(), icmp.sequence(), now)) {
@@ -378,34 +397,38 @@ public final class StackCore implements IpOutput {
 
     /**
      * Sends an ICMP error about a received packet (RFC 1122 3.2.2, RFC 1812 4.3.2): never
-     * about broadcasts, non-first fragments or other ICMP errors, and rate limited.
+     * about broadcasts, non-first fragments or other ICMP errors, and rate limited. The
+     * offending packet's IPv4 header is at {@code ipAt} in {@code packet}, which ends where
+     * the packet ends.
      */
-    private void sendIcmpError(int type, int code, int mtuField, Ipv4 offending, ByteBuf original, long now) {
-        if (original == null || offending.destination() != iface.address() || offending.source() == 0
-                || (offending.flagsFragment() & Ipv4.OFFSET_MASK) != 0 || isIcmpError(offending, original)) {
+    private void sendIcmpError(int type, int code, int mtuField, ByteBuf packet, int ipAt, long now) {
+        if (ipAt == NOT_QUOTABLE || Ipv4.destination(packet, ipAt) != iface.address()
+                || Ipv4.source(packet, ipAt) == 0 || (Ipv4.flagsFragment(packet, ipAt) & Ipv4.OFFSET_MASK) != 0
+                || isIcmpError(packet, ipAt)) {
             return;
         }
         if (!icmpErrors.tryTake(now)) {
             drops.count("icmp.error-rate-limited");
             return;
         }
-        int quoted = Math.min(Math.min(original.readableBytes(), offending.totalLength()),
+        int quoted = Math.min(Math.min(packet.writerIndex() - ipAt, Ipv4.totalLength(packet, ipAt)),
                 ICMP_ERROR_MAX_LENGTH - Ipv4.MIN_HEADER_LENGTH - Icmpv4.HEADER_LENGTH);
-        sendIcmp(offending.source(), new Icmpv4(type, code, 0, mtuField),
-                original.slice(original.readerIndex(), quoted), now);
+        sendIcmp(Ipv4.source(packet, ipAt), new Icmpv4(type, code, 0, mtuField), packet, ipAt, quoted, now);
     }
 
-    private static boolean isIcmpError(Ipv4 header, ByteBuf original) {
-        if (header.protocol() != Ipv4.PROTOCOL_ICMP || original.readableBytes() <= header.headerLength()) {
+    private static boolean isIcmpError(ByteBuf packet, int ipAt) {
+        int headerLength = Ipv4.headerLength(packet, ipAt);
+        if (Ipv4.protocol(packet, ipAt) != Ipv4.PROTOCOL_ICMP || packet.writerIndex() - ipAt <= headerLength) {
             return false;
         }
-        int type = original.getUnsignedByte(original.readerIndex() + header.headerLength());
+        int type = packet.getUnsignedByte(ipAt + headerLength);
         return type != Icmpv4.ECHO_REQUEST && type != Icmpv4.ECHO_REPLY && type != 13 && type != 14;
     }
 
-    private void sendIcmp(int destination, Icmpv4 header, ByteBuf data, long now) {
-        ByteBuf packet = allocate(Icmpv4.HEADER_LENGTH + data.readableBytes());
-        header.emit(packet, data);
+    /** Sends an ICMP message whose payload is {@code [index, index+length)} of {@code data}. */
+    private void sendIcmp(int destination, Icmpv4 header, ByteBuf data, int index, int length, long now) {
+        ByteBuf packet = allocate(Icmpv4.HEADER_LENGTH + length);
+        header.emit(packet, data, index, length);
         send(Ipv4.PROTOCOL_ICMP, destination, packet, now);
     }
 
@@ -444,8 +467,8 @@ public final class StackCore implements IpOutput {
         int length = transportPacket.readableBytes();
         int at = transportPacket.readerIndex() - Ipv4.MIN_HEADER_LENGTH;
         transportPacket.setIndex(at, at);
-        Ipv4.of(protocol, iface.address(), destination, length, nextIdentification++ & 0xFFFF, DEFAULT_TTL)
-                .emit(transportPacket);
+        Ipv4.emit(transportPacket, protocol, iface.address(), destination, length, nextIdentification++ & 0xFFFF,
+                DEFAULT_TTL);
         transportPacket.writerIndex(at + Ipv4.MIN_HEADER_LENGTH + length);
         sendIpv4(destination, transportPacket, now);
     }
@@ -457,7 +480,8 @@ public final class StackCore implements IpOutput {
 
     @Override
     public int mtu(int destination) {
-        long[] learned = pathMtus.get(destination);
+        // asked for every segment TCP sends: no map lookup (and no boxing) while nothing was learned
+        long[] learned = pathMtus.isEmpty() ? null : pathMtus.get(destination);
         int deviceMtu = device == null ? 1500 : device.mtu();
         return learned == null ? deviceMtu : (int) Math.min(deviceMtu, learned[0]);
     }

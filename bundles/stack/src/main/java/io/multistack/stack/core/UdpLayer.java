@@ -54,15 +54,15 @@ public final class UdpLayer {
     }
 
     /** @return false when no socket is bound to the destination port (the caller answers port unreachable) */
-    boolean receive(Ipv4 header, ByteBuf datagram, long now) throws MalformedPacketException {
-        Udp udp = Udp.parse(datagram, header.source(), header.destination());
+    boolean receive(int source, int destination, ByteBuf datagram, long now) throws MalformedPacketException {
+        Udp udp = Udp.parse(datagram, source, destination);
         UdpReceiver receiver = ports.get(udp.destinationPort());
         if (receiver == null) {
             return false;
         }
         ByteBuf payload = datagram.retainedSlice(datagram.readerIndex() + Udp.HEADER_LENGTH,
                 udp.length() - Udp.HEADER_LENGTH);
-        receiver.datagram(header.source(), udp.sourcePort(), header.destination(), udp.destinationPort(), payload, now);
+        receiver.datagram(source, udp.sourcePort(), destination, udp.destinationPort(), payload, now);
         return true;
     }
 
