@@ -101,7 +101,7 @@ wait_for() {
 # median: of the numbers on stdin, one per line (empty when none).
 median() {
     sort -g | awk '{v[NR] = $1} END {if (NR == 0) print ""; else if (NR % 2) print v[(NR + 1) / 2];
-        else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+        else printf "%g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'
 }
 
 # ratio A B: A/B with two decimals, "-" when either is missing.
