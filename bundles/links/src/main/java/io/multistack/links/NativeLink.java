@@ -268,7 +268,10 @@ public final class NativeLink implements Link, AutoCloseable {
 
     private String explain(SyscallException failed) {
         return switch (failed.errno()) {
-            case Errno.EPERM, Errno.EACCES -> failed.getMessage() + " - the appliance needs "
+            case Errno.EACCES -> failed.getMessage() + (type == LinkType.TAP
+                    ? " - the appliance may not open /dev/net/tun (its mode or owner) and needs CAP_NET_ADMIN"
+                    : " - the appliance needs CAP_NET_RAW for a packet socket");
+            case Errno.EPERM -> failed.getMessage() + " - the appliance needs "
                     + (type == LinkType.TAP ? "CAP_NET_ADMIN to create a TAP" : "CAP_NET_RAW for a packet socket");
             case Errno.ENODEV -> failed.getMessage() + " - no interface '" + interfaceName + "' in this namespace";
             default -> failed.getMessage();
