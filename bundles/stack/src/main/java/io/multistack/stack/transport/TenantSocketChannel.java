@@ -253,7 +253,7 @@ public final class TenantSocketChannel extends AbstractChannel implements Socket
                     out.remove();
                     continue;
                 }
-                int taken = connection.write(data.slice(), now);
+                int taken = connection.write(data, now); // takes retained slices, leaves data's indices alone
                 if (taken > 0) {
                     out.removeBytes(taken);
                 }
