@@ -1,6 +1,9 @@
 package io.multistack.access;
 
+import io.multistack.wire.Dot1q;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -10,13 +13,14 @@ import org.osgi.service.component.annotations.Component;
 /**
  * The access table. Rows change rarely (configuration) and are read per packet, so every
  * change builds new immutable maps and publishes them with one volatile write: the data path
- * never locks and never sees a half-made table.
+ * never locks and never sees a half-made table. The per-packet lookups use primitive keys
+ * (an open-addressing table of longs, an array indexed by VLAN ID), so they box nothing.
  */
 @Component(service = TunnelTable.class)
 public final class TunnelTable {
-    private record Snapshot(Map<String, Tunnel> byName, Map<Long, Tunnel> byKey, Map<Integer, List<Tunnel>> byVlan) {}
+    private record Snapshot(Map<String, Tunnel> byName, TunnelsByKey byKey, List<Tunnel>[] byVlan) {}
 
-    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of());
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), TunnelsByKey.of(List.of()), byVlan(List.of()));
 
     /** Ingress lookup; null when no row names this (remote, VNI). */
     Tunnel lookup(int remote, int vni) {
@@ -25,7 +29,8 @@ public final class TunnelTable {
 
     /** Egress: the tunnels of a VLAN (usually one; several when a tenant has several sites). */
     List<Tunnel> forVlan(int vlan) {
-        return snapshot.byVlan.getOrDefault(vlan, List.of());
+        List<Tunnel>[] byVlan = snapshot.byVlan;
+        return vlan >= 0 && vlan < byVlan.length ? byVlan[vlan] : List.of();
     }
 
     List<Tunnel> all() {
@@ -65,13 +70,18 @@ public final class TunnelTable {
     }
 
     private void publish(Map<String, Tunnel> byName) {
-        Map<Long, Tunnel> byKey = new HashMap<>();
-        Map<Integer, List<Tunnel>> byVlan = new HashMap<>();
-        for (Tunnel tunnel : byName.values()) {
-            byKey.put(tunnel.key(), tunnel);
-            byVlan.computeIfAbsent(tunnel.vlan(), v -> new ArrayList<>()).add(tunnel);
+        snapshot = new Snapshot(Map.copyOf(byName), TunnelsByKey.of(byName.values()), byVlan(byName.values()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Tunnel>[] byVlan(Collection<Tunnel> tunnels) {
+        List<Tunnel>[] byVlan = new List[Dot1q.VID_COUNT];
+        Arrays.fill(byVlan, List.of());
+        for (Tunnel tunnel : tunnels) {
+            List<Tunnel> more = new ArrayList<>(byVlan[tunnel.vlan()]);
+            more.add(tunnel);
+            byVlan[tunnel.vlan()] = List.copyOf(more);
         }
-        byVlan.replaceAll((vlan, tunnels) -> List.copyOf(tunnels));
-        snapshot = new Snapshot(Map.copyOf(byName), Map.copyOf(byKey), Map.copyOf(byVlan));
+        return byVlan;
     }
 }

@@ -36,26 +36,44 @@ final class UdpTransport {
     private UdpTransport() {}
 
     static IoHandlerFactory ioHandlerFactory() {
-        return EPOLL ? Epoll.ioHandlerFactory() : NioIoHandler.newFactory();
+        return ioHandlerFactory(EPOLL);
     }
 
     static ChannelFactory<? extends DatagramChannel> channelFactory() {
-        return EPOLL ? Epoll.channelFactory() : NioDatagramChannel::new;
+        return channelFactory(EPOLL);
     }
 
     /** Socket options of the VXLAN endpoint: buffers, batched reads, the sender's water mark. */
     static Bootstrap configure(Bootstrap bootstrap) {
+        return configure(bootstrap, EPOLL);
+    }
+
+    /** Segmented datagrams (UDP GSO) when the transport and the kernel have them; otherwise {@code null}. */
+    static BurstWriter.Segmenter segmenter() {
+        return segmenter(EPOLL);
+    }
+
+    // the same with the transport chosen by the caller (tests run both where epoll exists)
+
+    static IoHandlerFactory ioHandlerFactory(boolean epoll) {
+        return epoll ? Epoll.ioHandlerFactory() : NioIoHandler.newFactory();
+    }
+
+    static ChannelFactory<? extends DatagramChannel> channelFactory(boolean epoll) {
+        return epoll ? Epoll.channelFactory() : NioDatagramChannel::new;
+    }
+
+    static Bootstrap configure(Bootstrap bootstrap, boolean epoll) {
         bootstrap.option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
-        if (EPOLL) {
+        if (epoll) {
             return Epoll.batchedReads(bootstrap);
         }
         return bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM));
     }
 
-    /** Segmented datagrams (UDP GSO) when the transport and the kernel have them; otherwise {@code null}. */
-    static BurstWriter.Segmenter segmenter() {
-        return EPOLL ? Epoll.segmenter() : null;
+    static BurstWriter.Segmenter segmenter(boolean epoll) {
+        return epoll ? Epoll.segmenter() : null;
     }
 
     static String name() {

@@ -27,6 +27,27 @@ class TunnelTableTest {
         assertThat(table.all()).containsExactly(a, b);
     }
 
+    /** 4094 rows: every one found by its (remote, VNI) and its VLAN, and nothing found for keys close to theirs. */
+    @Test
+    void aFullTableFindsEveryRowAndNoOther() {
+        int count = 4094;
+        Tunnel[] rows = new Tunnel[count];
+        for (int i = 0; i < count; i++) {
+            // some remotes share a VNI, some VNIs share a remote: keys differ in either half
+            rows[i] = new Tunnel("T" + i, SITE_A + i % 64, 100 + i / 64, 1 + i);
+            table.put(rows[i]);
+        }
+        for (int i = 0; i < count; i++) {
+            assertThat(table.lookup(SITE_A + i % 64, 100 + i / 64)).isSameAs(rows[i]);
+            assertThat(table.forVlan(1 + i)).containsExactly(rows[i]);
+        }
+        assertThat(table.lookup(SITE_A + 64, 100)).isNull();
+        assertThat(table.lookup(SITE_A, 100 + count / 64 + 1)).isNull();
+        assertThat(table.lookup(0, 0)).isNull();
+        assertThat(table.forVlan(0)).isEmpty();
+        assertThat(table.forVlan(4095)).isEmpty();
+    }
+
     @Test
     void putReplacesTheRowOfThatName() {
         table.put(new Tunnel("A", SITE_A, 100, 600));
