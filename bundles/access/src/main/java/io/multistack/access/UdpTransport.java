@@ -1,6 +1,8 @@
 package io.multistack.access;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -31,6 +33,14 @@ final class UdpTransport {
     private static final int READS_PER_EVENT = 4;
     /** Outbound bytes the socket may hold before the sender pauses: ~700 full-size packets. */
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 << 10, 1 << 20);
+    /**
+     * The pooled allocator, not Netty 4.2's default adaptive one: a datagram of a batched read
+     * is a slice of the read's buffer, and only the pooled allocator's slices have a reference
+     * count of their own. An adaptive slice shares its parent's count (one per datagram still
+     * held), so the trunk's tagging, which changes a frame in place only when it is the sole
+     * holder, would copy every frame.
+     */
+    private static final ByteBufAllocator RECEIVE_ALLOCATOR = PooledByteBufAllocator.DEFAULT;
     private static final boolean EPOLL = probeEpoll();
 
     private UdpTransport() {}
@@ -65,7 +75,8 @@ final class UdpTransport {
 
     static Bootstrap configure(Bootstrap bootstrap, boolean epoll) {
         bootstrap.option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .option(ChannelOption.ALLOCATOR, RECEIVE_ALLOCATOR);
         if (epoll) {
             return Epoll.batchedReads(bootstrap);
         }
