@@ -48,6 +48,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
     /** Files up to this size are read at once; larger ones are streamed in chunks of it. */
     static final int CHUNK = 64 * 1024;
     private static final String ALLOW = "GET, HEAD";
+    private static final String ALLOW_WITH_PUT = "GET, HEAD, PUT";
 
     private final Site site;
     private final RequestDeadline deadline;
@@ -158,7 +159,7 @@ final class RequestHandler extends ChannelInboundHandlerAdapter {
         HttpMethod method = request.method();
         if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
             FullHttpResponse response = message(request.protocolVersion(), HttpResponseStatus.METHOD_NOT_ALLOWED);
-            response.headers().set(HttpHeaderNames.ALLOW, ALLOW);
+            response.headers().set(HttpHeaderNames.ALLOW, site.settings().upload() ? ALLOW_WITH_PUT : ALLOW);
             send(ctx, request, response, null, HttpUtil.isKeepAlive(request));
             return;
         }

@@ -259,6 +259,15 @@ class RequestHandlerTest {
         }
 
         @Test
+        void with_uploads_on_allow_names_put() throws Exception {
+            Exchange exchange = new Exchange(www, UploadHandlerTest.ENABLED)
+                    .send("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc");
+            Exchange.Response response = exchange.only();
+            assertThat(response.status()).isEqualTo(405);
+            assertThat(response.header("allow")).isEqualTo("GET, HEAD, PUT");
+        }
+
+        @Test
         void malformed_request_is_400_and_closed() throws Exception {
             for (String raw : List.of("HELLO\r\n\r\n", "GET / HTTP/9.9x\r\n\r\n", "GET / HTTP/1.1\r\n\r\n",
                     "GET / HTTP/1.1\r\nHost: t\r\nBad Header\r\n\r\n")) {
