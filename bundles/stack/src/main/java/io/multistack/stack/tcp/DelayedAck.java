@@ -51,9 +51,13 @@ final class DelayedAck {
         unackedBytes = 0;
     }
 
-    /** We sent data while received data waited for its ACK: the data carries it (interactive use). */
-    void dataSentWithAck() {
-        if (unackedBytes > 0) {
+    /**
+     * We sent data at {@code now}: within the delay of the last data received it is an answer,
+     * and the exchange is interactive (Linux's ping-pong mode), so later segments wait for the
+     * delayed ACK that the next answer will probably carry.
+     */
+    void dataSent(long now, long delay) {
+        if (receivedData && now - lastDataAt < delay) {
             interactive = true;
         }
     }

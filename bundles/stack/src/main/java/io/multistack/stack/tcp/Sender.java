@@ -413,7 +413,7 @@ final class Sender {
             flags |= Tcp.FIN;
         }
         if (length > 0) {
-            c.receiver.delayedAck.dataSentWithAck();
+            c.receiver.delayedAck.dataSent(now, c.settings.delayedAckNanos());
         }
         emit(seq, flags, seq - dataStart(), length, now);
         int next = seq + length + (fin ? 1 : 0);

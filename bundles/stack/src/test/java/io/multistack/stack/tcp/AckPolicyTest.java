@@ -220,6 +220,34 @@ class AckPolicyTest {
     }
 
     @Nested
+    class QuickAckAndLateAnswers {
+        @Test
+        void anAnswerSoonAfterTheQuickAckAlsoMakesTheExchangeInteractive() {
+            // a server that answers off the loop: the quick ACK already left, the answer follows within 40 ms
+            TcpScript s = TcpScript.established(TcpScript.plain().withQuickAcks(16));
+            s.send(10, s.data(R + 1, L + 1, "request"));
+            s.expect(10, s.seg(ACK).ack(R + 8));
+            s.advance(25);
+            s.write("response");
+            s.expect(25, s.seg(ACK | PSH).ack(R + 8).payload("response"));
+            s.send(40, s.seg(ACK | PSH).seq(R + 8).ack(L + 9).payload("next"));
+            s.expectNothing(40); // no pure ACK: the next answer may carry it
+        }
+
+        @Test
+        void dataSentLongAfterTheLastSegmentIsNoAnswer() {
+            TcpScript s = TcpScript.established(TcpScript.plain().withQuickAcks(16));
+            s.send(10, s.data(R + 1, L + 1, "hello"));
+            s.expect(10, s.seg(ACK).ack(R + 6));
+            s.advance(500);
+            s.write("unrelated");
+            s.expect(500, s.seg(ACK | PSH).payload("unrelated"));
+            s.send(510, s.seg(ACK | PSH).seq(R + 6).ack(L + 10).payload("more"));
+            s.expect(510, s.seg(ACK).ack(R + 10)); // still in quick-ACK mode
+        }
+    }
+
+    @Nested
     class WindowUpdates {
         @Test
         void aSlowReaderAnnouncesTheReopenedWindowOnceAtTheEndOfTheBatch() {
