@@ -32,6 +32,7 @@ public final class TcpEngine {
     private final Map<String, Long> drops = new TreeMap<>();
     private final List<TcpConnection> due = new ArrayList<>();
     private final PendingAcks pendingAcks = new PendingAcks();
+    private TcpConnection lastHit; // one-entry demux cache (as BSD's): a bulk flow skips the map and its key
     private long acksFlushed;
     private int nextEphemeral;
     private long lastNow;
@@ -138,8 +139,7 @@ public final class TcpEngine {
             int headerLength = Tcp.headerLength(segment);
             ByteBuf payload = segment.slice(segment.readerIndex() + headerLength,
                     segment.readableBytes() - headerLength);
-            FourTuple tuple = new FourTuple(destinationIp, h.destinationPort(), sourceIp, h.sourcePort());
-            TcpConnection c = connections.get(tuple);
+            TcpConnection c = find(destinationIp, h.destinationPort(), sourceIp, h.sourcePort());
             if (c != null) {
                 if (c.state == TcpState.TIME_WAIT && h.has(Tcp.SYN) && !h.has(Tcp.ACK) && !h.has(Tcp.RST)
                         && c.acceptsNewSyn(h) && findListener(destinationIp, h.destinationPort()) != null) {
@@ -151,6 +151,7 @@ public final class TcpEngine {
                     return true;
                 }
             }
+            FourTuple tuple = new FourTuple(destinationIp, h.destinationPort(), sourceIp, h.sourcePort());
             TcpListener listener = findListener(destinationIp, h.destinationPort());
             if (listener != null) {
                 listener.segmentArrives(sourceIp, destinationIp, h, payload, now);
@@ -168,6 +169,18 @@ public final class TcpEngine {
         } finally {
             segment.release();
         }
+    }
+
+    private TcpConnection find(int localIp, int localPort, int remoteIp, int remotePort) {
+        TcpConnection hit = lastHit;
+        if (hit != null && hit.tuple.is(localIp, localPort, remoteIp, remotePort)) {
+            return hit;
+        }
+        TcpConnection c = connections.get(new FourTuple(localIp, localPort, remoteIp, remotePort));
+        if (c != null) {
+            lastHit = c;
+        }
+        return c;
     }
 
     /** RFC 9293 3.10.7.1: a segment for no connection gets a RST (unless it is one). */
@@ -348,6 +361,9 @@ public final class TcpEngine {
 
     void remove(TcpConnection c) {
         connections.remove(c.tuple, c);
+        if (lastHit == c) {
+            lastHit = null;
+        }
     }
 
     void unlisten(TcpListener listener, long now) {
