@@ -95,13 +95,28 @@ final class BurstWriter implements PacketRing.Sink {
         if (merged == null) {
             int room = Math.min(MAX_RUN_BYTES, segmentSize * MAX_SEGMENTS);
             merged = out.alloc().directBuffer(room, room);
-            merged.writeBytes(first);
+            copy(first, merged);
             first.release();
             first = null;
         }
-        merged.writeBytes(packet);
+        copy(packet, merged);
         packet.release();
         segments++;
+    }
+
+    /**
+     * Appends {@code from}'s readable bytes. Through both buffers' internal NIO views when
+     * each is one piece of memory: ByteBuf.writeBytes would make a new ByteBuffer view per
+     * copy when Netty cannot use Unsafe (the default on JDK 25).
+     */
+    private static void copy(ByteBuf from, ByteBuf to) {
+        int length = from.readableBytes();
+        if (from.nioBufferCount() != 1 || to.nioBufferCount() != 1) {
+            to.writeBytes(from, from.readerIndex(), length);
+            return;
+        }
+        to.internalNioBuffer(to.writerIndex(), length).put(from.internalNioBuffer(from.readerIndex(), length));
+        to.writerIndex(to.writerIndex() + length);
     }
 
     private void endRun() {
