@@ -42,6 +42,39 @@ class Icmpv4Test {
     }
 
     @Test
+    void accessorsReadWhatParseReadsAtTheMessagesIndex() throws MalformedPacketException {
+        ByteBuf message = buffers.withHeadroom(5, echoRequest, true);
+
+        Icmpv4.check(message);
+
+        assertThat(Icmpv4.type(message, 5)).isEqualTo(Icmpv4.ECHO_REQUEST);
+        assertThat(Icmpv4.code(message, 5)).isZero();
+        assertThat(Icmpv4.identifier(message, 5)).isEqualTo(0x0b3a);
+        assertThat(Icmpv4.sequence(message, 5)).isEqualTo(7);
+        assertThat(Icmpv4.restOfHeader(message, 5)).isEqualTo(0x0b3a_0007);
+        assertThat(message.readerIndex()).as("check does not consume").isEqualTo(5);
+    }
+
+    @Test
+    void checkRejectsWhatParseRejects() {
+        byte[] corrupted = echoRequest.clone();
+        corrupted[3] ^= 1;
+        ByteBuf truncated = buffers.of(Bytes.range(echoRequest, 0, 7));
+
+        assertRejected("icmp.bad-checksum", () -> Icmpv4.check(buffers.of(corrupted)));
+        assertRejected("icmp.truncated", () -> Icmpv4.check(truncated));
+    }
+
+    @Test
+    void staticEmitWritesTheGoldenEchoReply() {
+        ByteBuf out = buffers.empty();
+
+        Icmpv4.emit(out, Icmpv4.ECHO_REPLY, 0, 0x0b3a_0007, buffers.hex("00" + PAYLOAD), 1, PAYLOAD.length() / 2);
+
+        assertThat(Bytes.hexOf(out)).isEqualTo(Bytes.hexOf(buffers.of(echoReply)));
+    }
+
+    @Test
     void parsesTheMessageInsideTheGoldenIpPacket() throws MalformedPacketException {
         ByteBuf packet = buffers.hex(GoldenPackets.ICMP_ECHO_REQUEST_PACKET);
         Ipv4 ip = Ipv4.parse(packet);

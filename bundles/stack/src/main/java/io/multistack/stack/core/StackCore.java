@@ -182,7 +182,7 @@ public final class StackCore implements IpOutput {
             for (int i = 8; i < 56; i++) {
                 payload.writeByte(i);
             }
-            sendIcmp(target, new Icmpv4(Icmpv4.ECHO_REQUEST, 0, echoes.identifier(), sequence), payload,
+            sendIcmp(target, Icmpv4.ECHO_REQUEST, 0, echoes.identifier() << 16 | sequence, payload,
                     payload.readerIndex(), payload.readableBytes(), now);
         } finally {
             payload.release();
@@ -347,31 +347,33 @@ public final class StackCore implements IpOutput {
     }
 
     private void receiveIcmp(int source, int destination, ByteBuf message, long now) throws MalformedPacketException {
-        Icmpv4 icmp = Icmpv4.parse(message);
-        switch (icmp.type()) {
+        Icmpv4.check(message);
+        int at = message.readerIndex();
+        switch (Icmpv4.type(message, at)) {
             case Icmpv4.ECHO_REQUEST -> {
                 if (destination != iface.address()) {
                     drops.count("icmp.broadcast-echo-ignored");
                     return;
                 }
-                sendIcmp(source, new Icmpv4(Icmpv4.ECHO_REPLY, 0, icmp.identifier(), icmp.sequence()), message,
-                        message.readerIndex() + Icmpv4.HEADER_LENGTH, message.readableBytes() - Icmpv4.HEADER_LENGTH,
-                        now);
+                // the reply carries the request's identifier, sequence number and data back
+                sendIcmp(source, Icmpv4.ECHO_REPLY, 0, Icmpv4.restOfHeader(message, at), message,
+                        at + Icmpv4.HEADER_LENGTH, message.readableBytes() - Icmpv4.HEADER_LENGTH, now);
             }
             case Icmpv4.ECHO_REPLY -> {
-                if (!echoes.complete(icmp.identifier(), icmp.sequence(), now)) {
+                if (!echoes.complete(Icmpv4.identifier(message, at), Icmpv4.sequence(message, at), now)) {
                     drops.count("icmp.unexpected-echo-reply");
                 }
             }
-            case Icmpv4.DESTINATION_UNREACHABLE -> receiveUnreachable(icmp, message, now);
+            case Icmpv4.DESTINATION_UNREACHABLE ->
+                    receiveUnreachable(Icmpv4.code(message, at), Icmpv4.sequence(message, at), message, now);
             default -> drops.count("icmp.unhandled-type");
         }
     }
 
     /** RFC 1191: "fragmentation needed" lowers the path MTU towards the quoted destination. */
-    private void receiveUnreachable(Icmpv4 icmp, ByteBuf message, long now) {
+    private void receiveUnreachable(int code, int nextHopMtu, ByteBuf message, long now) {
         int quoted = message.readerIndex() + Icmpv4.HEADER_LENGTH;
-        if (icmp.code() != UNREACHABLE_FRAGMENTATION_NEEDED || message.readableBytes() < Icmpv4.HEADER_LENGTH + 20) {
+        if (code != UNREACHABLE_FRAGMENTATION_NEEDED || message.readableBytes() < Icmpv4.HEADER_LENGTH + 20) {
             drops.count("icmp.unreachable-ignored");
             return;
         }
@@ -381,7 +383,7 @@ public final class StackCore implements IpOutput {
             return;
         }
         int destination = message.getInt(quoted + 16);
-        int mtu = Math.max(MIN_PATH_MTU, icmp.sequence());
+        int mtu = Math.max(MIN_PATH_MTU, nextHopMtu);
         if (mtu >= mtu(destination)) {
             return;
         }
@@ -413,7 +415,7 @@ public final class StackCore implements IpOutput {
         }
         int quoted = Math.min(Math.min(packet.writerIndex() - ipAt, Ipv4.totalLength(packet, ipAt)),
                 ICMP_ERROR_MAX_LENGTH - Ipv4.MIN_HEADER_LENGTH - Icmpv4.HEADER_LENGTH);
-        sendIcmp(Ipv4.source(packet, ipAt), new Icmpv4(type, code, 0, mtuField), packet, ipAt, quoted, now);
+        sendIcmp(Ipv4.source(packet, ipAt), type, code, mtuField & 0xFFFF, packet, ipAt, quoted, now);
     }
 
     private static boolean isIcmpError(ByteBuf packet, int ipAt) {
@@ -425,10 +427,14 @@ public final class StackCore implements IpOutput {
         return type != Icmpv4.ECHO_REQUEST && type != Icmpv4.ECHO_REPLY && type != 13 && type != 14;
     }
 
-    /** Sends an ICMP message whose payload is {@code [index, index+length)} of {@code data}. */
-    private void sendIcmp(int destination, Icmpv4 header, ByteBuf data, int index, int length, long now) {
+    /**
+     * Sends an ICMP message: {@code restOfHeader} is its bytes 4-7 (identifier and sequence,
+     * or the next-hop MTU), its payload {@code [index, index+length)} of {@code data}.
+     */
+    private void sendIcmp(int destination, int type, int code, int restOfHeader, ByteBuf data, int index, int length,
+            long now) {
         ByteBuf packet = allocate(Icmpv4.HEADER_LENGTH + length);
-        header.emit(packet, data, index, length);
+        Icmpv4.emit(packet, type, code, restOfHeader, data, index, length);
         send(Ipv4.PROTOCOL_ICMP, destination, packet, now);
     }
 
