@@ -216,6 +216,14 @@ public final class VxlanEndpointComponent implements AccessTable {
 
     /** Packets from the sites, on the endpoint's I/O thread. */
     private final class FromSites extends SimpleChannelInboundHandler<DatagramPacket> {
+        /**
+         * The last sender and its address as an int: a site sends in bursts, and
+         * {@code Inet4Address.equals} compares without the array copy that
+         * {@code getAddress()} makes for every packet.
+         */
+        private Inet4Address lastSender;
+        private int lastRemote;
+
         FromSites() {
             super(false);
         }
@@ -230,7 +238,11 @@ public final class VxlanEndpointComponent implements AccessTable {
                 tunnelSwitch.truncated(packet.content()); // longer than a slot: the kernel cut it
                 return;
             }
-            tunnelSwitch.fromSite(Ipv4Address.toInt(sender), packet.content());
+            if (!sender.equals(lastSender)) {
+                lastSender = sender;
+                lastRemote = Ipv4Address.toInt(sender);
+            }
+            tunnelSwitch.fromSite(lastRemote, packet.content());
         }
 
         @Override
