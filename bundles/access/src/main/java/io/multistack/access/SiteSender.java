@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.LongAdder;
  * writing each from there would cost one task and one system call per packet. Instead they
  * wait in a bounded ring, and one task on the endpoint's loop writes every packet queued so
  * far and flushes once, so that the native transport sends the burst with one
- * {@code sendmmsg}. A full ring drops the packet (counted): a flood never grows memory. The
+ * {@code sendmmsg} (and runs of same-size packets as single GSO datagrams: see
+ * {@link BurstWriter}). A full ring drops the packet (counted): a flood never grows memory. The
  * drain also stops while the socket's outbound buffer is above its high-water mark and
  * resumes when the channel says it is writable again, so the channel never buffers more
  * than that mark either.
