@@ -33,10 +33,7 @@ public record Tcp(int sourcePort, int destinationPort, int seq, int ack, int fla
         if (headerLength < MIN_HEADER_LENGTH || headerLength > length) {
             throw new MalformedPacketException("tcp.bad-offset");
         }
-        int sum = Checksum.pseudoHeader(sourceIp, destinationIp, Ipv4.PROTOCOL_TCP, length);
-        if (Checksum.finish(Checksum.add(sum, segment, at, length)) != 0) {
-            throw new MalformedPacketException("tcp.bad-checksum");
-        }
+        checkSum(segment, sourceIp, destinationIp);
         TcpOptions options = headerLength == MIN_HEADER_LENGTH
                 ? TcpOptions.NONE
                 : TcpOptions.parse(segment, at + MIN_HEADER_LENGTH, headerLength - MIN_HEADER_LENGTH);
@@ -65,6 +62,69 @@ public record Tcp(int sourcePort, int destinationPort, int seq, int ack, int fla
         return new Tcp(header.getUnsignedShort(at), header.getUnsignedShort(at + 2), header.getInt(at + 4),
                 header.getInt(at + 8), header.getUnsignedByte(at + 13), header.getUnsignedShort(at + 14),
                 header.getUnsignedShort(at + 18), options);
+    }
+
+    /**
+     * Validates the segment occupying all readable bytes as {@link #parse} does (data offset,
+     * options, checksum) without making a record; afterwards the static accessors read its
+     * header at the reader index, and {@link TcpOptions#find} its options.
+     */
+    public static void check(ByteBuf segment, int sourceIp, int destinationIp) throws MalformedPacketException {
+        int length = segment.readableBytes();
+        if (length < MIN_HEADER_LENGTH) {
+            throw new MalformedPacketException("tcp.truncated");
+        }
+        int at = segment.readerIndex();
+        int headerLength = headerLength(segment, at);
+        if (headerLength < MIN_HEADER_LENGTH || headerLength > length) {
+            throw new MalformedPacketException("tcp.bad-offset");
+        }
+        checkSum(segment, sourceIp, destinationIp);
+        if (headerLength > MIN_HEADER_LENGTH) {
+            TcpOptions.find(segment, at + MIN_HEADER_LENGTH, headerLength - MIN_HEADER_LENGTH, -1);
+        }
+    }
+
+    private static void checkSum(ByteBuf segment, int sourceIp, int destinationIp) throws MalformedPacketException {
+        int length = segment.readableBytes();
+        int sum = Checksum.pseudoHeader(sourceIp, destinationIp, Ipv4.PROTOCOL_TCP, length);
+        if (Checksum.finish(Checksum.add(sum, segment, segment.readerIndex(), length)) != 0) {
+            throw new MalformedPacketException("tcp.bad-checksum");
+        }
+    }
+
+    // ---- accessors of a checked header starting at index {@code at}
+
+    public static int sourcePort(ByteBuf segment, int at) {
+        return segment.getUnsignedShort(at);
+    }
+
+    public static int destinationPort(ByteBuf segment, int at) {
+        return segment.getUnsignedShort(at + 2);
+    }
+
+    public static int seq(ByteBuf segment, int at) {
+        return segment.getInt(at + 4);
+    }
+
+    public static int ack(ByteBuf segment, int at) {
+        return segment.getInt(at + 8);
+    }
+
+    public static int headerLength(ByteBuf segment, int at) {
+        return (segment.getUnsignedByte(at + 12) >>> 4) * 4;
+    }
+
+    public static int flags(ByteBuf segment, int at) {
+        return segment.getUnsignedByte(at + 13);
+    }
+
+    public static int window(ByteBuf segment, int at) {
+        return segment.getUnsignedShort(at + 14);
+    }
+
+    public static int urgent(ByteBuf segment, int at) {
+        return segment.getUnsignedShort(at + 18);
     }
 
     /** Header length of a received segment at the reader index (valid after {@link #parse}). */

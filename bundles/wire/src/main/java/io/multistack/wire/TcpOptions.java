@@ -74,37 +74,18 @@ public record TcpOptions(int mss, int windowScale, boolean sackPermitted, boolea
                 i++;
                 continue;
             }
-            if (i + 1 >= end) {
-                throw new MalformedPacketException("tcp.bad-option-length");
-            }
-            int optionLength = buf.getUnsignedByte(i + 1);
-            if (optionLength < 2 || i + optionLength > end) {
-                throw new MalformedPacketException("tcp.bad-option-length");
-            }
+            int optionLength = checkedLength(buf, i, end);
             switch (kind) {
-                case KIND_MSS -> {
-                    requireLength(optionLength, 4);
-                    mss = buf.getUnsignedShort(i + 2);
-                }
-                case KIND_WINDOW_SCALE -> {
-                    requireLength(optionLength, 3);
-                    windowScale = buf.getUnsignedByte(i + 2);
-                }
-                case KIND_SACK_PERMITTED -> {
-                    requireLength(optionLength, 2);
-                    sackPermitted = true;
-                }
+                case KIND_MSS -> mss = buf.getUnsignedShort(i + 2);
+                case KIND_WINDOW_SCALE -> windowScale = buf.getUnsignedByte(i + 2);
+                case KIND_SACK_PERMITTED -> sackPermitted = true;
                 case KIND_TIMESTAMP -> {
-                    requireLength(optionLength, 10);
                     hasTimestamp = true;
                     tsVal = buf.getInt(i + 2);
                     tsEcr = buf.getInt(i + 6);
                 }
                 case KIND_SACK -> {
                     int body = optionLength - 2;
-                    if (body == 0 || body % 8 != 0 || body / 8 > MAX_SACK_BLOCKS) {
-                        throw new MalformedPacketException("tcp.bad-option-length");
-                    }
                     blocks = new int[body / 4];
                     for (int b = 0; b < blocks.length; b++) {
                         blocks[b] = buf.getInt(i + 2 + 4 * b);
@@ -119,10 +100,59 @@ public record TcpOptions(int mss, int windowScale, boolean sackPermitted, boolea
         return new TcpOptions(mss, windowScale, sackPermitted, hasTimestamp, tsVal, tsEcr, blocks);
     }
 
-    private static void requireLength(int actual, int expected) throws MalformedPacketException {
-        if (actual != expected) {
+    /**
+     * Validates {@code length} option bytes at {@code index} as {@link #parse} does and
+     * returns the index of the first option of {@code kind} (its value starts 2 bytes
+     * further: a timestamp's TSval at +2, TSecr at +6), or -1 when there is none. Makes
+     * nothing: for the per-segment path, with {@link Tcp#check}.
+     */
+    public static int find(ByteBuf buf, int index, int length, int kind) throws MalformedPacketException {
+        int found = -1;
+        int i = index;
+        int end = index + length;
+        while (i < end) {
+            int k = buf.getUnsignedByte(i);
+            if (k == KIND_EOL) {
+                break;
+            }
+            if (k == KIND_NOP) {
+                i++;
+                continue;
+            }
+            int optionLength = checkedLength(buf, i, end);
+            if (k == kind && found < 0) {
+                found = i;
+            }
+            i += optionLength;
+        }
+        return found;
+    }
+
+    /** The length of the option at {@code i}, checked against the header's end and its kind. */
+    private static int checkedLength(ByteBuf buf, int i, int end) throws MalformedPacketException {
+        if (i + 1 >= end) {
             throw new MalformedPacketException("tcp.bad-option-length");
         }
+        int optionLength = buf.getUnsignedByte(i + 1);
+        if (optionLength < 2 || i + optionLength > end) {
+            throw new MalformedPacketException("tcp.bad-option-length");
+        }
+        int expected = switch (buf.getUnsignedByte(i)) {
+            case KIND_MSS -> 4;
+            case KIND_WINDOW_SCALE -> 3;
+            case KIND_SACK_PERMITTED -> 2;
+            case KIND_TIMESTAMP -> 10;
+            case KIND_SACK -> {
+                int body = optionLength - 2;
+                boolean valid = body > 0 && body % 8 == 0 && body / 8 <= MAX_SACK_BLOCKS;
+                yield valid ? optionLength : -1;
+            }
+            default -> optionLength; // unknown option: skipped by its length (RFC 9293 3.1)
+        };
+        if (optionLength != expected) {
+            throw new MalformedPacketException("tcp.bad-option-length");
+        }
+        return optionLength;
     }
 
     /** Bytes {@link #emit} writes, a multiple of 4. */

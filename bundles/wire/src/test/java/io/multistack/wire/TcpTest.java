@@ -124,6 +124,75 @@ class TcpTest {
         }
     }
 
+    /** The record-free way reads the same fields as the record, and rejects what parse rejects. */
+    @Test
+    void checkAndAccessorsReadWhatParseReads() throws Exception {
+        TcpOptions o = TcpOptions.NONE.withTimestamp(5, 6).withSackBlocks(100, 200);
+        ByteBuf out = Unpooled.directBuffer().writeZero(7).readerIndex(7);
+        try {
+            new Tcp(40000, 80, 0x89abcdef, 0xfedcba98, Tcp.ACK | Tcp.PSH, 512, 9, o).emit(out);
+            out.writeBytes(new byte[] {1, 2, 3});
+            Tcp.fillChecksum(out, 7, SRC, DST);
+            Tcp header = Tcp.parse(out, SRC, DST);
+
+            Tcp.check(out, SRC, DST);
+
+            assertThat(Tcp.sourcePort(out, 7)).isEqualTo(header.sourcePort());
+            assertThat(Tcp.destinationPort(out, 7)).isEqualTo(header.destinationPort());
+            assertThat(Tcp.seq(out, 7)).isEqualTo(header.seq());
+            assertThat(Tcp.ack(out, 7)).isEqualTo(header.ack());
+            assertThat(Tcp.flags(out, 7)).isEqualTo(header.flags());
+            assertThat(Tcp.window(out, 7)).isEqualTo(header.window());
+            assertThat(Tcp.urgent(out, 7)).isEqualTo(header.urgent());
+            assertThat(Tcp.headerLength(out, 7)).isEqualTo(header.headerLength());
+            int options = 7 + Tcp.MIN_HEADER_LENGTH;
+            int length = header.headerLength() - Tcp.MIN_HEADER_LENGTH;
+            int ts = TcpOptions.find(out, options, length, TcpOptions.KIND_TIMESTAMP);
+            assertThat(out.getInt(ts + 2)).isEqualTo(5);
+            assertThat(out.getInt(ts + 6)).isEqualTo(6);
+            assertThat(TcpOptions.find(out, options, length, TcpOptions.KIND_MSS)).isEqualTo(-1);
+            assertThat(out.readerIndex()).as("check does not consume").isEqualTo(7);
+        } finally {
+            out.release();
+        }
+    }
+
+    @Test
+    void checkRejectsWhatParseRejects() {
+        for (String hex : new String[] {"0201", "020300", "0205050505", "03020000", "0500", "050600000001", "0801",
+                "1e"}) {
+            ByteBuf b = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(hex));
+            assertThatThrownBy(() -> TcpOptions.find(b, 0, b.readableBytes(), TcpOptions.KIND_MSS)).as(hex)
+                    .isInstanceOf(MalformedPacketException.class);
+        }
+        SplittableRandom random = new SplittableRandom(43);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] bytes = new byte[random.nextInt(0, 80)];
+            random.nextBytes(bytes);
+            ByteBuf b = Unpooled.wrappedBuffer(bytes);
+            if (bytes.length >= 20) {
+                b.setByte(12, (random.nextInt(5, 16) << 4));
+                Tcp.fillChecksum(b, 0, SRC, DST);
+            }
+            String parsed = outcome(() -> Tcp.parse(b, SRC, DST));
+            String checked = outcome(() -> Tcp.check(b, SRC, DST));
+            assertThat(checked).as("bytes %s", ByteBufUtil.hexDump(b)).isEqualTo(parsed);
+        }
+    }
+
+    private interface Validation {
+        void run() throws MalformedPacketException;
+    }
+
+    private static String outcome(Validation validation) {
+        try {
+            validation.run();
+            return "valid";
+        } catch (MalformedPacketException e) {
+            return e.reason();
+        }
+    }
+
     private static void assertReason(ByteBuf b, String reason) {
         assertReason(b, SRC, DST, reason);
     }
