@@ -9,6 +9,7 @@ import io.multistack.links.sys.Libc;
 import io.multistack.links.sys.SyscallException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
@@ -59,7 +60,9 @@ public final class NativeLink implements Link, AutoCloseable {
         this.opener = opener;
         this.allocator = allocator;
         this.ownership = new LinkOwnership(name);
-        this.reader = Thread.ofPlatform().daemon().name("link-" + name).unstarted(this::run);
+        // Netty's own thread type: pooled buffers then come from a thread-local cache, not the shared arena
+        this.reader = new FastThreadLocalThread(this::run, "link-" + name);
+        this.reader.setDaemon(true);
     }
 
     /** A link on a TAP the appliance creates. */
