@@ -27,6 +27,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
  *       does once it has read a file, and what a management bundle would do);
  *   <li>{@code scale:addfile FROM TO SERVICES CIDR} through a file in {@code etc/} (the
  *       operator's path, including FileInstall's polling);
+ *   <li>{@code scale:burst FROM TO SERVICES CIDR}: all configurations at once, then until all run;
  *   <li>{@code scale:remove FROM TO} until stack and processes are gone;
  *   <li>{@code scale:heap}: live heap after full collections, and the thread count.
  * </ul>
@@ -37,6 +38,8 @@ public final class ScaleProbe implements BundleActivator {
     static final String TENANT_PID = "io.multistack.tenant";
     /** Bound on one add or remove; beyond it the command stops and says so. */
     static final long STEP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** Bound on a whole burst of adds. */
+    static final long BURST_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(600);
 
     private BundleContext context;
     private TenantWatch watch;
@@ -51,7 +54,7 @@ public final class ScaleProbe implements BundleActivator {
         watch.open();
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put("osgi.command.scope", "scale");
-        properties.put("osgi.command.function", new String[] {"add", "addfile", "remove", "heap"});
+        properties.put("osgi.command.function", new String[] {"add", "addfile", "burst", "remove", "heap"});
         commands = context.registerService(Object.class, this, properties);
     }
 
@@ -92,6 +95,29 @@ public final class ScaleProbe implements BundleActivator {
             out.append("add ").append(vlan).append(' ').append((System.nanoTime() - t0) / 1000).append('\n');
         }
         return out.append("total ").append((System.nanoTime() - started) / 1000).append('\n').toString();
+    }
+
+    /**
+     * All configurations written at once, then waited for: {@code total MICROS} until the last
+     * tenant runs (as when the appliance starts with that many files in {@code etc/}).
+     */
+    public String burst(int from, int to, String services, String cidr) throws Exception {
+        Set<String> wanted = new LinkedHashSet<>(List.of(services.split(",")));
+        long started = System.nanoTime();
+        for (int vlan = from; vlan <= to; vlan++) {
+            Hashtable<String, Object> properties = new Hashtable<>();
+            properties.put("vlan", String.valueOf(vlan));
+            properties.put("address", cidr);
+            properties.put("services", services);
+            configurationAdmin().getFactoryConfiguration(TENANT_PID, "s" + vlan, "?").update(properties);
+        }
+        long deadline = started + BURST_TIMEOUT_NANOS;
+        for (int vlan = from; vlan <= to; vlan++) {
+            if (!watch.awaitUp("s" + vlan, wanted, deadline)) {
+                return "fail " + vlan + " not up " + BURST_TIMEOUT_NANOS / 1_000_000_000 + " s after the burst began\n";
+            }
+        }
+        return "total " + (System.nanoTime() - started) / 1000 + "\n";
     }
 
     /** Lines {@code remove VLAN MICROS}, then {@code total MICROS}. */
