@@ -225,7 +225,9 @@ final class Receiver {
     /** Called whenever a segment carrying our ACK leaves. */
     void ackSent() {
         ackNow = false;
-        delayedAck.ackSent(receiveMss());
+        if (delayedAck.unackedBytes() > 0) {
+            delayedAck.ackSent(receiveMss()); // (a data segment of a one-way transfer skips the MSS lookup)
+        }
         lastAckSent = rcvNxt;
         c.delayedAckDeadline = TcpConnection.NONE;
         c.ackOwed = false;
