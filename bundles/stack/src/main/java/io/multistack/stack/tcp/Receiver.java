@@ -11,6 +11,7 @@ import java.util.List;
  * SACK blocks (RFC 2018 4).
  */
 final class Receiver {
+    static final int STRETCH_ACK_LIMIT = 64 * 1024;
     private final TcpConnection c;
     private final ReceiveQueue queue = new ReceiveQueue();
     private final OutOfOrderQueue outOfOrder;
@@ -100,6 +101,10 @@ final class Receiver {
             boolean due = delayedAck.inOrderData(end - start, receiveMss(), bufferSize, c.sender.rtt.rto(), now);
             if (fillsHole) {
                 ackNow = true; // RFC 5681 4.2: ACK at once when a segment fills (part of) a hole
+            } else if (delayedAck.unackedBytes() >= Math.min(STRETCH_ACK_LIMIT, bufferSize / 2)) {
+                // a long batch: acknowledge at most 64 KiB at a time (what one GRO packet covers on
+                // Linux), so a peer with a small window or byte-counting slow start keeps going
+                ackNow = true;
             } else if (due || freeSpace() < receiveMss()) {
                 // every second full segment, quick-ACK mode, or a (nearly) closed window, which a
                 // delay would only stall: one ACK at the end of this batch of segments

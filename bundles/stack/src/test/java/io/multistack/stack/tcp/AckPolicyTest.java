@@ -131,6 +131,20 @@ class AckPolicyTest {
         }
 
         @Test
+        void aLongBatchIsAcknowledgedEvery64KiBAtMost() {
+            TcpScript s = TcpScript.established(TcpScript.plain().withOptions(true, false, false));
+            s.send(5, full(s, 0));
+            s.expect(45, s.seg(ACK).ack(R + 1461)); // this ACK offers the scaled 256 KiB window
+            TcpScript.Seg[] batch = new TcpScript.Seg[60];
+            for (int i = 0; i < batch.length; i++) {
+                batch[i] = full(s, 1 + i);
+            }
+            s.sendTogether(50, batch);
+            // 45 segments are the first 64 KiB (65,700 bytes); the rest at the batch's end
+            s.expect(50, s.seg(ACK).ack(R + 1 + 46 * 1460), s.seg(ACK).ack(R + 1 + 61 * 1460));
+        }
+
+        @Test
         void aReaderInsideTheBatchDoesNotAddWindowUpdates() {
             TcpScript s = TcpScript.established();
             TcpConnection c = s.connection;
