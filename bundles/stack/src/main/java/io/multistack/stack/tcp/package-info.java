@@ -27,7 +27,7 @@
  * one ACK per batch of received segments for everything else that wants an ACK now (every
  * second segment, FIN, a closing window, window updates, the handshake's last ACK), sent by
  * {@code flushAcks} when the owner ends the batch, so data or a FIN the application sends
- * in the meantime carries it; Linux-style quick ACKs (the first 16 segments and after an
+ * in the meantime carries it (a long batch still gets an ACK per 64 KiB, like Linux's GRO); Linux-style quick ACKs (the first 16 segments and after an
  * idle RTO, unless the exchange is interactive); window updates after reads only when the
  * window opens by an MSS and at least doubles; Nagle with Minshall's refinement and
  * TCP_NODELAY (turning it on pushes what was held); sender and receiver SWS
