@@ -112,14 +112,6 @@ public class TcpBenchmark {
 
     @State(Scope.Thread)
     public static class Sending extends Connected {
-        /**
-         * Segments after which the connection is replaced (amortized: well under 0.01 ns and
-         * 0.01 B per segment). A connection that sends ~1.5 million segments without loss stops:
-         * slow start grows the congestion window on every ACK while the application limits the
-         * sender, never capped, until it overflows {@code int} (reported to the TCP owners).
-         */
-        static final long SEGMENTS_PER_CONNECTION = 1 << 20;
-
         ByteBuf data;
         int sent;
 
@@ -141,13 +133,6 @@ public class TcpBenchmark {
         @TearDown(Level.Iteration)
         public void releaseData() {
             data.release();
-        }
-
-        void renewIfOld() {
-            if (ops % SEGMENTS_PER_CONNECTION == 0) {
-                tearDown();
-                setUp();
-            }
         }
     }
 
@@ -174,6 +159,5 @@ public class TcpBenchmark {
             tenant.receive(s.peer.ackUpTo(s.sent));
             tenant.endBatch();
         }
-        s.renewIfOld();
     }
 }

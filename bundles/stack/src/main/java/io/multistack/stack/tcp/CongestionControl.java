@@ -5,11 +5,17 @@ package io.multistack.stack.tcp;
  * recovery (RFC 6582 / 6675) and tells the policy what happened; all sizes in bytes.
  */
 interface CongestionControl {
+    /**
+     * The largest congestion window (1 GiB, what window scaling can offer): the arithmetic
+     * saturates there instead of overflowing {@code int}.
+     */
+    int MAX_CWND = 1 << 30;
+
     int cwnd();
 
     int ssthresh();
 
-    /** New data was cumulatively acknowledged outside recovery. */
+    /** New data was cumulatively acknowledged outside recovery while the window was fully used ({@link CwndUsage}). */
     void onAck(int ackedBytes, int flightBeforeAck, long now, long srttNanos);
 
     /** Loss detected by duplicate ACKs / SACK: reduce ssthresh and cwnd (entering fast recovery). */

@@ -51,7 +51,7 @@ final class Cubic extends NewReno {
         } else {
             next = segments + (target - segments) / segments * ((double) ackedBytes / mss);
         }
-        cwnd = (int) Math.max(cwnd, Math.min(Integer.MAX_VALUE / 2, next * mss));
+        cwnd = (int) Math.max(cwnd, Math.min(MAX_CWND, next * mss));
     }
 
     @Override

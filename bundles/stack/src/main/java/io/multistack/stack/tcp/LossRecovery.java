@@ -42,7 +42,7 @@ final class LossRecovery {
             return;
         }
         dupAcks = 0;
-        if (dataAcked > 0) {
+        if (dataAcked > 0 && s.cwndUsage.allowsGrowth(s.cc.cwnd(), s.cc.ssthresh())) {
             s.cc.onAck(dataAcked, flightBefore, now, s.rtt.srtt());
         }
         if (c.sack && sackChanged && lossAtUna()) {

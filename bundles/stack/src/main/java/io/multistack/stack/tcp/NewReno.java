@@ -24,19 +24,19 @@ class NewReno implements CongestionControl {
 
     @Override
     public void cwnd(int bytes) {
-        cwnd = Math.max(mss, bytes);
+        cwnd = Math.clamp(bytes, mss, MAX_CWND);
     }
 
     @Override
     public void onAck(int ackedBytes, int flightBeforeAck, long now, long srttNanos) {
         if (cwnd < ssthresh) {
-            cwnd += Math.min(ackedBytes, 2 * mss);
+            cwnd = (int) Math.min(MAX_CWND, (long) cwnd + Math.min(ackedBytes, 2 * mss));
             return;
         }
         bytesAckedInAvoidance += ackedBytes;
         if (bytesAckedInAvoidance >= cwnd) {
             bytesAckedInAvoidance -= cwnd;
-            cwnd += mss;
+            cwnd = Math.min(MAX_CWND, cwnd + mss);
         }
     }
 
@@ -62,7 +62,7 @@ class NewReno implements CongestionControl {
     @Override
     public void mss(int value) {
         if (value != mss && value > 0) {
-            cwnd = (int) Math.max(value, (long) cwnd * value / mss);
+            cwnd = (int) Math.clamp((long) cwnd * value / mss, value, MAX_CWND);
             mss = value;
         }
     }

@@ -20,6 +20,7 @@ final class Sender {
     final RttEstimator rtt;
     final CongestionControl cc;
     final LossRecovery recovery;
+    final CwndUsage cwndUsage = new CwndUsage();
     final int iss;
     int sndUna;
     int sndNxt;
@@ -323,7 +324,10 @@ final class Sender {
 
     // ---------------------------------------------------------------- output
 
-    /** Sends what windows, Nagle and recovery allow, then arms the persist timer if stuck on a zero window. */
+    /**
+     * Sends what windows, Nagle and recovery allow, notes whether the congestion window was
+     * what stopped it, then arms the persist timer if stuck on a zero window.
+     */
     void output(long now) {
         switch (c.state) {
             case ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, CLOSING, LAST_ACK -> { }
@@ -331,6 +335,8 @@ final class Sender {
                 return;
             }
         }
+        int maxBefore = sndMax;
+        int nextBefore = sndNxt;
         if (recovery.sackRecovery()) {
             recovery.output(now);
         } else {
@@ -338,6 +344,8 @@ final class Sender {
                 // keep sending
             }
         }
+        cwndUsage.afterOutput(sndUna, sndNxt, sndNxt - sndUna, cc.cwnd(), mss(),
+                sndMax != maxBefore || sndNxt != nextBefore);
         int unsent = dataEnd() - sndNxt;
         if (unsent > 0 && sndWnd == 0 && sndNxt == sndUna && c.retransmitDeadline == TcpConnection.NONE) {
             c.persisting = true;
