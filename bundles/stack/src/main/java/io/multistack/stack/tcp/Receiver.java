@@ -13,7 +13,7 @@ import java.util.List;
 final class Receiver {
     static final int STRETCH_ACK_LIMIT = 64 * 1024;
     private final TcpConnection c;
-    private final ReceiveQueue queue = new ReceiveQueue();
+    private final ReceiveQueue queue;
     private final OutOfOrderQueue outOfOrder;
     int bufferSize;
     int irs;
@@ -35,6 +35,7 @@ final class Receiver {
     Receiver(TcpConnection c) {
         this.c = c;
         this.bufferSize = c.settings.receiveBuffer();
+        this.queue = new ReceiveQueue(c.engine.allocator());
         this.outOfOrder = new OutOfOrderQueue(c.settings.maxOutOfOrderSegments());
         this.delayedAck = new DelayedAck(c.settings.quickAcks());
     }
@@ -83,8 +84,8 @@ final class Receiver {
             ackNow = true; // duplicate or beyond the window: tell the peer where we are
             return;
         }
-        ByteBuf kept = payload.retainedSlice(payload.readerIndex() + skip, end - start);
         if (start == rcvNxt) {
+            ByteBuf kept = payload.retainedSlice(payload.readerIndex() + skip, end - start);
             boolean fillsHole = !outOfOrder.isEmpty();
             append(kept);
             // in-order data is charged even beyond the budget: it was inside our advertised window
@@ -117,11 +118,14 @@ final class Receiver {
             // out of order: keep it if memory allows, and send a duplicate ACK with SACK at once
             int size = end - start;
             if (c.engine.budget().availableTo(queue.size() + outOfOrder.size()) >= size) {
+                // a copy of the right size: a slice would keep the frame's whole receive chunk (up
+                // to 64 KiB per recvmmsg batch) alive for as long as the hole stays open
+                ByteBuf copy = c.engine.allocator().directBuffer(size, size);
+                copy.writeBytes(payload, payload.readerIndex() + skip, size);
                 int before = outOfOrder.size();
-                outOfOrder.add(start, kept);
+                outOfOrder.add(start, copy);
                 c.engine.budget().charge(outOfOrder.size() - before);
             } else {
-                kept.release();
                 c.engine.count("tcp.ooo-no-memory");
             }
             lastOutOfOrderSeq = start;

@@ -51,7 +51,7 @@ class QueuesTest {
 
     @Test
     void receiveQueueReadsSlicesAndComposites() {
-        ReceiveQueue queue = new ReceiveQueue();
+        ReceiveQueue queue = new ReceiveQueue(ByteBufAllocator.DEFAULT);
         queue.add(Unpooled.copiedBuffer(new byte[] {1, 2, 3}));
         queue.add(Unpooled.copiedBuffer(new byte[] {4, 5}));
         ByteBuf first = queue.read(2, ByteBufAllocator.DEFAULT);
