@@ -59,8 +59,10 @@ final class Handshake {
         if (!settings.windowScaling()) {
             return 0;
         }
+        // room for what auto-tuning may grow the buffer to (the scale is fixed at the handshake)
+        int largest = Math.max(receiveBuffer, settings.receiveBufferMax());
         int shift = 0;
-        while (shift < 14 && (65535L << shift) < receiveBuffer) {
+        while (shift < 14 && (65535L << shift) < largest) {
             shift++;
         }
         return shift;

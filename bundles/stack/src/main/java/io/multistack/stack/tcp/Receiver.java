@@ -26,6 +26,9 @@ final class Receiver {
     /** An ACK must leave before this segment's processing ends (out of order, duplicate, hole filled). */
     boolean ackNow;
     final DelayedAck delayedAck;
+    /** Null when the buffer size is fixed (set by the application, or no room to grow). */
+    private ReceiveBufferTuning tuning;
+    private long rttNanos; // receiver-side RTT from timestamp echoes (Linux's rcv_rtt_est), 0 if none
     private boolean finPending;
     private int finSeq;
     private boolean finReceived;
@@ -38,6 +41,25 @@ final class Receiver {
         this.queue = new ReceiveQueue(c.engine.allocator());
         this.outOfOrder = new OutOfOrderQueue(c.settings.maxOutOfOrderSegments());
         this.delayedAck = new DelayedAck(c.settings.quickAcks());
+        if (c.settings.receiveBufferMax() > bufferSize) {
+            // grow only once the reader consumes more than half the buffer per RTT: then the window limits
+            this.tuning = new ReceiveBufferTuning(bufferSize / 2);
+        }
+    }
+
+    /** The application chose the size: auto-tuning stops (as SO_RCVBUF does on Linux). */
+    void fixBufferSize(int bytes) {
+        bufferSize = bytes;
+        tuning = null;
+    }
+
+    /** An RTT sample from the echo of our timestamp in a data segment, in milliseconds (1 ms resolution). */
+    void rttSample(int millis) {
+        if (millis < 0 || millis >= 600_000) {
+            return;
+        }
+        long sample = Math.max(1, millis) * 1_000_000L;
+        rttNanos = rttNanos == 0 ? sample : rttNanos + (sample - rttNanos) / 8;
     }
 
     void init(int peerIsn) {
@@ -163,11 +185,23 @@ final class Receiver {
         ByteBuf data = queue.read(maxBytes, c.engine.allocator());
         if (data != null) {
             c.engine.budget().release(data.readableBytes());
+            if (tuning != null) {
+                autoTune(data.readableBytes(), c.engine.lastNow());
+            }
             if (c.state != null && c.state.synchronized_() && c.state != TcpState.TIME_WAIT) {
                 maybeSendWindowUpdate(c.engine.lastNow());
             }
         }
         return data;
+    }
+
+    private void autoTune(int bytes, long now) {
+        long rtt = rttNanos > 0 ? rttNanos : c.sender.rtt.srtt();
+        // no larger than what this connection could hold within the tenant's memory budget
+        long held = queue.size() + outOfOrder.size();
+        int max = (int) Math.min(c.settings.receiveBufferMax(), Math.max(bufferSize, held + c.engine.budget().available()));
+        int size = tuning.afterRead(bytes, now, rtt, bufferSize, receiveMss(), max);
+        bufferSize = size;
     }
 
     /**

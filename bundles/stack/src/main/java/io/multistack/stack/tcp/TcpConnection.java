@@ -231,9 +231,12 @@ public final class TcpConnection {
         return receiver.bufferSize;
     }
 
-    /** Before connect it also chooses the window scale; later changes only move the window. */
+    /**
+     * Fixes the receive buffer (auto-tuning stops, as SO_RCVBUF does on Linux). Before connect
+     * it also counts for the window scale; later changes only move the window.
+     */
     public void receiveBufferSize(int bytes, long now) {
-        receiver.bufferSize = Math.max(1024, bytes);
+        receiver.fixBufferSize(Math.max(1024, bytes));
         if (state != null && state.synchronized_()) {
             receiver.maybeSendWindowUpdate(now);
         }
@@ -355,6 +358,9 @@ public final class TcpConnection {
         if (timestamps && o.hasTimestamp() && Seq.le(h.seq(), receiver.lastAckSent)) {
             receiver.tsRecent = o.tsVal();
             receiver.tsRecentValid = true;
+        }
+        if (timestamps && o.hasTimestamp() && o.tsEcr() != 0 && payload.isReadable()) {
+            receiver.rttSample(tsNow(now) - o.tsEcr());
         }
         if (h.has(Tcp.SYN)) {
             // RFC 5961 4.2: any SYN in a synchronized state gets a challenge ACK

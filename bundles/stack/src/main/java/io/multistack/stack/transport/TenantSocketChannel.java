@@ -37,8 +37,10 @@ public final class TenantSocketChannel extends AbstractChannel implements Socket
     static final int MAX_READ = 64 * 1024;
 
     private final StackContext stack;
+    private static final int UNSET = -1;
     private final TenantSocketChannelConfig config;
     private TcpConnection connection;
+    private int appliedReceiveBuffer = UNSET; // the SO_RCVBUF last given to the connection
     private boolean open = true;
     private boolean established;
     private boolean readPending;
@@ -332,9 +334,14 @@ public final class TenantSocketChannel extends AbstractChannel implements Socket
         Runnable apply = () -> {
             connection.noDelay(config.isTcpNoDelay());
             connection.keepAlive(config.isKeepAlive(), stack.now());
-            // only real changes: setting the same size again would advertise a needless window update
-            if (connection.receiveBufferSize() != config.getReceiveBufferSize()) {
-                connection.receiveBufferSize(config.getReceiveBufferSize());
+            // only sizes the application chose: setting one fixes the buffer (no auto-tuning), and
+            // setting the same size again would advertise a needless window update
+            int receiveBuffer = config.getReceiveBufferSize();
+            if (receiveBuffer != appliedReceiveBuffer) {
+                if (appliedReceiveBuffer != UNSET || receiveBuffer != connection.receiveBufferSize()) {
+                    connection.receiveBufferSize(receiveBuffer);
+                }
+                appliedReceiveBuffer = receiveBuffer;
             }
             if (connection.sendBufferSize() != config.getSendBufferSize()) {
                 connection.sendBufferSize(config.getSendBufferSize());

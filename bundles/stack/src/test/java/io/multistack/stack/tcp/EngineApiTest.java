@@ -83,7 +83,7 @@ class EngineApiTest {
         assertThat(snap.sack()).isTrue();
         assertThat(snap.timestamps()).isTrue();
         assertThat(snap.sendWindowScale()).isEqualTo(7);
-        assertThat(snap.receiveWindowScale()).isEqualTo(3);
+        assertThat(snap.receiveWindowScale()).isEqualTo(7);
         assertThat(snap.congestionControl()).isEqualTo("cubic");
     }
 

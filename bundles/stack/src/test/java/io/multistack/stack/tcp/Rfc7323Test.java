@@ -28,7 +28,7 @@ class Rfc7323Test {
             s.send(0, s.seg(SYN).seq(R).options(TcpOptions.NONE.withMss(1460).withSackPermitted(true)
                     .withTimestamp(100, 0).withWindowScale(7)));
             s.expect(0, s.seg(SYN | ACK).seq(L).ack(R + 1).window(65535).options(TcpOptions.NONE.withMss(1460)
-                    .withSackPermitted(true).withTimestamp(0, 100).withWindowScale(3)));
+                    .withSackPermitted(true).withTimestamp(0, 100).withWindowScale(7))); // room for 4 MiB (auto-tuning)
         }
 
         @Test
@@ -52,10 +52,10 @@ class Rfc7323Test {
             s.connection = s.engine.connect(TcpScript.LOCAL_IP, TcpScript.LOCAL_PORT, TcpScript.REMOTE_IP,
                     TcpScript.REMOTE_PORT, s.events, 0);
             s.expect(0, s.seg(SYN).seq(L).options(TcpOptions.NONE.withMss(1460).withSackPermitted(true)
-                    .withTimestamp(0, 0).withWindowScale(3)));
+                    .withTimestamp(0, 0).withWindowScale(7)));
             s.send(30, s.seg(SYN | ACK).seq(R).ack(L + 1).window(65535).options(TcpOptions.NONE.withMss(1400)
                     .withTimestamp(7, 0).withWindowScale(2)));
-            s.expect(30, s.seg(ACK).seq(L + 1).ack(R + 1).window(32768).options(ts(30, 7)));
+            s.expect(30, s.seg(ACK).seq(L + 1).ack(R + 1).window(2048).options(ts(30, 7))); // 256 KiB >> 7
             TcpConnectionSnapshot snap = s.connection.snapshot(s.now);
             assertThat(snap.sendWindowScale()).isEqualTo(2);
             assertThat(snap.mss()).isEqualTo(1400 - 12);
@@ -74,7 +74,7 @@ class Rfc7323Test {
             Object[] segments = new Object[8];
             TcpScript.Seg[] expected = new TcpScript.Seg[8];
             for (int i = 0; i < 8; i++) {
-                expected[i] = s.seg(ACK).seq(L + 1 + 1448 * i).window(32768).len(1448);
+                expected[i] = s.seg(ACK).seq(L + 1 + 1448 * i).window(2048).len(1448); // 256 KiB >> 7
             }
             s.expect(1, expected);
         }
