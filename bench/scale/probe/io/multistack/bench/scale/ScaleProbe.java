@@ -74,7 +74,7 @@ public final class ScaleProbe implements BundleActivator {
 
     /** Lines {@code add VLAN MICROS}, then {@code total MICROS}; a failure ends the command with {@code fail VLAN}. */
     private String addAll(int from, int to, String services, String cidr, boolean viaFile) throws Exception {
-        Set<String> wanted = new LinkedHashSet<>(List.of(services.split(",")));
+        Set<String> wanted = services(services);
         StringBuilder out = new StringBuilder();
         long started = System.nanoTime();
         for (int vlan = from; vlan <= to; vlan++) {
@@ -86,7 +86,9 @@ public final class ScaleProbe implements BundleActivator {
                 Hashtable<String, Object> properties = new Hashtable<>();
                 properties.put("vlan", String.valueOf(vlan));
                 properties.put("address", cidr);
-                properties.put("services", services);
+                if (!wanted.isEmpty()) {
+                    properties.put("services", services);
+                }
                 configurationAdmin().getFactoryConfiguration(TENANT_PID, tenant, "?").update(properties);
             }
             if (!watch.awaitUp(tenant, wanted, t0 + STEP_TIMEOUT_NANOS)) {
@@ -102,13 +104,15 @@ public final class ScaleProbe implements BundleActivator {
      * tenant runs (as when the appliance starts with that many files in {@code etc/}).
      */
     public String burst(int from, int to, String services, String cidr) throws Exception {
-        Set<String> wanted = new LinkedHashSet<>(List.of(services.split(",")));
+        Set<String> wanted = services(services);
         long started = System.nanoTime();
         for (int vlan = from; vlan <= to; vlan++) {
             Hashtable<String, Object> properties = new Hashtable<>();
             properties.put("vlan", String.valueOf(vlan));
             properties.put("address", cidr);
-            properties.put("services", services);
+            if (!wanted.isEmpty()) {
+                properties.put("services", services);
+            }
             configurationAdmin().getFactoryConfiguration(TENANT_PID, "s" + vlan, "?").update(properties);
         }
         long deadline = started + BURST_TIMEOUT_NANOS;
@@ -150,6 +154,11 @@ public final class ScaleProbe implements BundleActivator {
         return "heap_used=" + least + " threads=" + ManagementFactory.getThreadMXBean().getThreadCount() + "\n";
     }
 
+    /** The services to wait for; {@code -} for none (a tenant with its stack only). */
+    private static Set<String> services(String list) {
+        return list.equals("-") ? Set.of() : new LinkedHashSet<>(List.of(list.split(",")));
+    }
+
     private ConfigurationAdmin configurationAdmin() {
         if (configurationAdmin == null) {
             ServiceReference<ConfigurationAdmin> reference = context.getServiceReference(ConfigurationAdmin.class);
@@ -169,7 +178,8 @@ public final class ScaleProbe implements BundleActivator {
     private void writeFile(String tenant, int vlan, String services, String cidr) throws IOException {
         Path target = file(tenant);
         Path temporary = target.resolveSibling("." + target.getFileName() + ".tmp");
-        Files.writeString(temporary, "vlan = " + vlan + "\naddress = " + cidr + "\nservices = " + services + "\n");
+        Files.writeString(temporary, "vlan = " + vlan + "\naddress = " + cidr + "\n"
+                + (services.equals("-") ? "" : "services = " + services + "\n"));
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
     }
 }
