@@ -35,10 +35,20 @@ final class ArpCache {
 
     private final Map<Integer, Entry> entries = new HashMap<>();
     private final Map<Integer, Pending> pending = new HashMap<>();
+    /** The last neighbour looked up: a flow's frames skip the map and the boxing of its key. */
+    private int lastIp;
+    private Entry lastEntry;
 
     /** The MAC of a reachable neighbour, or -1. */
     long lookup(int ip, long now) {
-        Entry entry = entries.get(ip);
+        Entry entry;
+        if (lastEntry != null && lastIp == ip) {
+            entry = lastEntry;
+        } else {
+            entry = entries.get(ip);
+            lastIp = ip;
+            lastEntry = entry;
+        }
         if (entry == null || entry.expiresAt - now <= 0) {
             return -1;
         }
@@ -51,6 +61,7 @@ final class ArpCache {
             evictOldest();
         }
         entries.put(ip, new Entry(mac, now + REACHABLE_NANOS));
+        lastEntry = null;
         Pending waiting = pending.remove(ip);
         return waiting == null ? List.of() : new ArrayList<>(waiting.packets);
     }
@@ -96,7 +107,9 @@ final class ArpCache {
      * and returns the addresses to send another request for.
      */
     List<Integer> tick(long now, DropCounters drops) {
-        entries.values().removeIf(entry -> entry.expiresAt - now <= 0);
+        if (entries.values().removeIf(entry -> entry.expiresAt - now <= 0)) {
+            lastEntry = null;
+        }
         List<Integer> retry = new ArrayList<>();
         for (Iterator<Map.Entry<Integer, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Integer, Pending> row = it.next();
@@ -125,6 +138,7 @@ final class ArpCache {
 
     void clear() {
         entries.clear();
+        lastEntry = null;
         pending.values().forEach(p -> p.packets.forEach(packet -> packet.payload().release()));
         pending.clear();
     }
@@ -133,5 +147,6 @@ final class ArpCache {
         entries.entrySet().stream()
                 .min(Map.Entry.comparingByValue((a, b) -> Long.compare(a.expiresAt, b.expiresAt)))
                 .ifPresent(oldest -> entries.remove(oldest.getKey()));
+        lastEntry = null;
     }
 }
