@@ -10,18 +10,21 @@
  * (SYN/SYN-ACK, simultaneous open, options) · {@code Sender} (segmentation, Nagle, ACK
  * processing, RTO, persist) · {@code LossRecovery} (NewReno, RFC 6675 with
  * {@code SackScoreboard}) · {@code Receiver} (window, SACK blocks) with {@code DelayedAck}
- * (when to acknowledge), {@code ReceiveQueue} and {@code OutOfOrderQueue} · {@code PendingAcks}
+ * (when to acknowledge), {@code ReceiveBufferTuning}, {@code ReceiveQueue} and {@code OutOfOrderQueue} · {@code PendingAcks}
  * (ACKs owed at the end of a batch) · {@code SendQueue} · {@code RttEstimator}
- * · {@code CongestionControl} ({@code NewReno}, {@code Cubic}) · {@code IsnGenerator} ·
+ * · {@code CongestionControl} ({@code NewReno}, {@code Cubic}) with {@code CwndUsage} · {@code IsnGenerator} ·
  * {@code MemoryBudget} · {@code TcpConnectionSnapshot}. Wire formats: {@code io.multistack.wire.Tcp}
  * and {@code TcpOptions}.
  *
  * <h2>Implemented</h2>
  * All states incl. simultaneous open, simultaneous close and half-close; MSS option (536
  * when absent), clamped to the device MTU and lowered by path MTU changes; window scaling
- * (shift from the receive buffer at SYN time), timestamps with RTTM and PAWS (RFC 7323);
+ * (shift at SYN time for the largest buffer auto-tuning may reach), timestamps with RTTM and PAWS (RFC 7323);
  * SACK blocks (RFC 2018) and SACK-based loss recovery (RFC 6675); NewReno (RFC 5681/6582,
- * byte counting L=2) and CUBIC (RFC 9438, default; fast convergence, Reno-friendly region);
+ * byte counting L=2) and CUBIC (RFC 9438, default; fast convergence, Reno-friendly region),
+ * both growing only while the window is fully used (RFC 7661, as Linux's tcp_is_cwnd_limited)
+ * and saturating at 1 GiB; receive-buffer auto-tuning (dynamic right-sizing as Linux's
+ * tcp_rcv_space_adjust, up to 4 MiB within the tenant budget; SO_RCVBUF fixes the size);
  * RTO per RFC 6298 (Karn, exponential back-off, 200 ms min, 60 s max); delayed ACK (40 ms,
  * every second full segment; at once for out-of-order data, duplicates and filled holes);
  * one ACK per batch of received segments for everything else that wants an ACK now (every
@@ -36,7 +39,10 @@
  * 1337 (RST ignored); RFC 5961 (challenge ACKs for in-window RSTs and any SYN, ACK range
  * checks, per-engine rate limit); ISNs per RFC 6528 (SipHash-2-4 keyed from the caller's
  * random source + 4 µs clock); listen backlog with SYN cookies (window scale and SACK survive
- * in the timestamp, as on Linux); bounded out-of-order queue; RST for segments to no
+ * in the timestamp, as on Linux); bounded out-of-order queue, whose payloads are copies
+ * (a slice would pin a whole 64 KiB receive chunk), and an in-order queue that copies its
+ * slices once the chunks they keep alive outgrow the bytes it holds (as Linux's truesize and
+ * tcp_collapse); RST for segments to no
  * socket; a per-tenant memory budget over send and receive queues (in-window data is never
  * dropped for it; each connection keeps 8 KiB per direction so an echo cannot deadlock).
  * Linux compatibility details found by the interop tests: empty segments carry Linux's
