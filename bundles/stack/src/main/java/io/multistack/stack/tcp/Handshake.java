@@ -1,7 +1,6 @@
 package io.multistack.stack.tcp;
 
 import io.multistack.wire.Tcp;
-import io.multistack.wire.TcpOptions;
 import java.net.ConnectException;
 
 /**
@@ -19,7 +18,7 @@ final class Handshake {
     }
 
     /** A listener's SYN: SYN-RECEIVED, options negotiated, SYN-ACK sent. */
-    static void openPassive(TcpConnection c, Tcp syn, long now) {
+    static void openPassive(TcpConnection c, Segment syn, long now) {
         c.receiver.init(syn.seq());
         negotiate(c, syn.options(), true);
         c.sender.peerWindow(syn.window(), syn.seq(), syn.ack());
@@ -32,11 +31,11 @@ final class Handshake {
      * A valid SYN cookie ACK: ESTABLISHED at once with the cookie's MSS, and window scaling,
      * SACK and timestamps when the peer echoed a cookie timestamp carrying them.
      */
-    static void openFromCookie(TcpConnection c, Tcp ack, int mss, long now) {
+    static void openFromCookie(TcpConnection c, Segment ack, int mss, long now) {
         c.fromCookie = true;
         c.receiver.init(ack.seq() - 1);
         c.receiver.rcvAdv = c.receiver.rcvNxt + Math.min(65535, c.receiver.bufferSize); // what the cookie SYN-ACK offered
-        TcpOptions o = ack.options();
+        Segment o = ack.options();
         if (c.settings.timestamps() && o.hasTimestamp()) {
             c.timestamps = true;
             c.sack = c.settings.sack() && SynCookies.decodeSack(o.tsEcr());
@@ -73,7 +72,7 @@ final class Handshake {
     }
 
     /** Applies the options of the peer's SYN (ours were offered per settings). */
-    static void negotiate(TcpConnection c, TcpOptions peer, boolean passive) {
+    static void negotiate(TcpConnection c, Segment peer, boolean passive) {
         int peerMss = peer.mss() > 0 ? peer.mss() : TcpConnection.SYN_MSS_DEFAULT;
         c.windowScaling = c.settings.windowScaling() && peer.windowScale() >= 0;
         if (c.windowScaling) {
@@ -90,14 +89,14 @@ final class Handshake {
         c.sender.peerMss(peerMss);
     }
 
-    private static void tsRecent(TcpConnection c, Tcp segment) {
+    private static void tsRecent(TcpConnection c, Segment segment) {
         if (c.timestamps && segment.options().hasTimestamp()) {
             c.receiver.tsRecent = segment.options().tsVal();
             c.receiver.tsRecentValid = true;
         }
     }
 
-    static void synSent(TcpConnection c, Tcp h, long now) {
+    static void synSent(TcpConnection c, Segment h, long now) {
         boolean ackAcceptable = false;
         if (h.has(Tcp.ACK)) {
             if (Seq.le(h.ack(), c.sender.iss) || Seq.gt(h.ack(), c.sender.sndNxt)) {

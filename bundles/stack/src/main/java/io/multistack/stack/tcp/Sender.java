@@ -161,7 +161,7 @@ final class Sender {
     }
 
     /** SYN-SENT got an acceptable SYN-ACK. */
-    void synAcked(Tcp h, long now) {
+    void synAcked(Segment h, long now) {
         synAcked = true;
         sndUna = h.ack();
         sndNxt = Seq.max(sndNxt, sndUna);
@@ -186,7 +186,7 @@ final class Sender {
     // ---------------------------------------------------------------- ACK processing
 
     /** RFC 9293 3.10.7.4 fifth check with RFC 5961 5.2; false means drop the segment. */
-    boolean ackArrives(Tcp h, int payloadLength, long now) {
+    boolean ackArrives(Segment h, int payloadLength, long now) {
         int ack = h.ack();
         if (Seq.gt(ack, sndMax)) {
             c.engine.count("tcp.ack-beyond-sent");
@@ -219,7 +219,7 @@ final class Sender {
         return true;
     }
 
-    private void newAck(Tcp h, boolean sackChanged, long now) {
+    private void newAck(Segment h, boolean sackChanged, long now) {
         int ack = h.ack();
         int acked = ack - sndUna;
         int flightBefore = sndMax - sndUna;
@@ -253,8 +253,8 @@ final class Sender {
         }
     }
 
-    private void sampleRtt(Tcp h, long now) {
-        TcpOptions o = h.options();
+    private void sampleRtt(Segment h, long now) {
+        Segment o = h.options();
         if (c.timestamps && o.hasTimestamp() && o.tsEcr() != 0) {
             int ms = c.tsNow(now) - o.tsEcr();
             if (ms >= 0 && ms < 600_000) {

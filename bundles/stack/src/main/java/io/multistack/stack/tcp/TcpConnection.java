@@ -1,7 +1,6 @@
 package io.multistack.stack.tcp;
 
 import io.multistack.wire.Tcp;
-import io.multistack.wire.TcpOptions;
 import io.netty.buffer.ByteBuf;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
@@ -285,11 +284,11 @@ public final class TcpConnection {
         Handshake.openActive(this, now);
     }
 
-    void openPassive(Tcp syn, long now) {
+    void openPassive(Segment syn, long now) {
         Handshake.openPassive(this, syn, now);
     }
 
-    void openFromCookie(Tcp ack, int mss, long now) {
+    void openFromCookie(Segment ack, int mss, long now) {
         Handshake.openFromCookie(this, ack, mss, now);
     }
 
@@ -303,7 +302,7 @@ public final class TcpConnection {
 
     // ---------------------------------------------------------------- segment arrival (RFC 9293 3.10.7)
 
-    void segmentArrives(Tcp h, ByteBuf payload, long now) {
+    void segmentArrives(Segment h, ByteBuf payload, long now) {
         receiver.lastSegmentAt = now;
         if (keepAlive && keepAliveDeadline != NONE) {
             keepAliveProbes = 0;
@@ -316,7 +315,7 @@ public final class TcpConnection {
         if (state == TcpState.CLOSED) {
             return;
         }
-        TcpOptions o = h.options();
+        Segment o = h.options();
         if (state == TcpState.SYN_RECEIVED && h.has(Tcp.SYN) && !h.has(Tcp.ACK) && h.seq() == receiver.irs) {
             sender.retransmitSyn(now); // our SYN-ACK was lost
             return;
@@ -485,7 +484,7 @@ public final class TcpConnection {
         }
     }
 
-    private void reset(Tcp h, long now) {
+    private void reset(Segment h, long now) {
         if (h.seq() != receiver.rcvNxt) {
             // RFC 5961 3.2: in the window but not exact
             sender.challengeAck(now);
@@ -516,7 +515,7 @@ public final class TcpConnection {
      * RFC 6191: a new SYN may reuse a TIME-WAIT tuple when its timestamp (or, without
      * timestamps, its sequence number) is beyond what the old connection saw.
      */
-    boolean acceptsNewSyn(Tcp syn) {
+    boolean acceptsNewSyn(Segment syn) {
         if (timestamps && syn.options().hasTimestamp() && receiver.tsRecentValid) {
             return Seq.gt(syn.options().tsVal(), receiver.tsRecent);
         }

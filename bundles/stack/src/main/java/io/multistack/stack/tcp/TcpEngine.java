@@ -25,6 +25,8 @@ public final class TcpEngine {
     private final TcpOutput output;
     private final IsnGenerator isn;
     private final ByteBufAllocator allocator;
+    private final Segment received = new Segment();
+    private int receiving; // nesting depth of receive()
     private final SynCookies cookies;
     private final MemoryBudget budget;
     private final Map<FourTuple, TcpConnection> connections = new HashMap<>();
@@ -129,16 +131,21 @@ public final class TcpEngine {
      */
     public boolean receive(int sourceIp, int destinationIp, ByteBuf segment, long now) {
         lastNow = now;
+        // one header object for every segment, unless one arrives while another is processed
+        // (a connection to this tenant's own address answers from inside the first one's handling)
+        Segment h = receiving++ == 0 ? received : new Segment();
         try {
             segmentsIn++;
-            Tcp h = Tcp.parse(segment, sourceIp, destinationIp);
+            h.read(segment, sourceIp, destinationIp);
             if (h.sourcePort() == 0 || h.destinationPort() == 0) {
                 count("tcp.bad-port");
                 return false;
             }
             int headerLength = Tcp.headerLength(segment);
-            ByteBuf payload = segment.slice(segment.readerIndex() + headerLength,
-                    segment.readableBytes() - headerLength);
+            // the payload is the segment itself with its reader index past the header (this method
+            // owns it until the release below): a slice would be one more object per segment, and
+            // what a connection keeps is then a recycled slice of the pooled frame
+            ByteBuf payload = segment.skipBytes(headerLength);
             TcpConnection c = find(destinationIp, h.destinationPort(), sourceIp, h.sourcePort());
             if (c != null) {
                 if (c.state == TcpState.TIME_WAIT && h.has(Tcp.SYN) && !h.has(Tcp.ACK) && !h.has(Tcp.RST)
@@ -167,6 +174,7 @@ public final class TcpEngine {
             count(malformed.reason());
             return false;
         } finally {
+            receiving--;
             segment.release();
         }
     }
@@ -184,7 +192,7 @@ public final class TcpEngine {
     }
 
     /** RFC 9293 3.10.7.1: a segment for no connection gets a RST (unless it is one). */
-    private void resetClosedPort(FourTuple tuple, Tcp h, int payloadLength, long now) {
+    private void resetClosedPort(FourTuple tuple, Segment h, int payloadLength, long now) {
         if (h.has(Tcp.RST)) {
             count("tcp.rst-no-connection");
             return;

@@ -79,7 +79,7 @@ public final class TcpListener {
     }
 
     /** LISTEN state processing (RFC 9293 3.10.7.2). */
-    void segmentArrives(int sourceIp, int destinationIp, Tcp h, ByteBuf payload, long now) {
+    void segmentArrives(int sourceIp, int destinationIp, Segment h, ByteBuf payload, long now) {
         FourTuple tuple = new FourTuple(destinationIp, h.destinationPort(), sourceIp, h.sourcePort());
         if (h.has(Tcp.RST)) {
             return;
@@ -115,8 +115,8 @@ public final class TcpListener {
         c.openPassive(h, now);
     }
 
-    private void sendCookie(FourTuple tuple, Tcp syn, long now) {
-        TcpOptions peer = syn.options();
+    private void sendCookie(FourTuple tuple, Segment syn, long now) {
+        Segment peer = syn.options();
         int peerMss = peer.mss() > 0 ? peer.mss() : TcpConnection.SYN_MSS_DEFAULT;
         int mss = Math.min(peerMss, engine.output().mtu() - 40);
         int cookie = engine.cookies().make(tuple, syn.seq(), mss, now);
@@ -143,7 +143,7 @@ public final class TcpListener {
         engine.sendHeader(tuple, synAck, now);
     }
 
-    private boolean acceptCookie(FourTuple tuple, Tcp h, ByteBuf payload, long now) {
+    private boolean acceptCookie(FourTuple tuple, Segment h, ByteBuf payload, long now) {
         if (embryonic < backlog && cookiesSent == 0) {
             return false;
         }
