@@ -152,6 +152,18 @@ public record Tcp(int sourcePort, int destinationPort, int seq, int ack, int fla
         options.emit(out);
     }
 
+    /**
+     * Writes a header at the writer index without a record, as {@link #emit(ByteBuf)}
+     * does for a record with urgent 0 and {@code optionsLength} bytes of options, which the
+     * caller writes next (e.g. {@link TcpOptions#emitTimestamp}); for the per-segment path.
+     */
+    public static void emit(ByteBuf out, int sourcePort, int destinationPort, int seq, int ack, int flags, int window,
+            int optionsLength) {
+        int headerLength = MIN_HEADER_LENGTH + optionsLength;
+        out.writeShort(sourcePort).writeShort(destinationPort).writeInt(seq).writeInt(ack)
+                .writeByte((headerLength / 4) << 4).writeByte(flags).writeShort(window).writeInt(0);
+    }
+
     /** Computes the checksum of the segment {@code [at, writerIndex)} and stores it. */
     public static void fillChecksum(ByteBuf out, int at, int sourceIp, int destinationIp) {
         int length = out.writerIndex() - at;

@@ -176,6 +176,14 @@ public record TcpOptions(int mss, int windowScale, boolean sackPermitted, boolea
         return n;
     }
 
+    /** Bytes {@link #emitTimestamp} writes. */
+    public static final int TIMESTAMP_LENGTH = 12;
+
+    /** Writes NOP, NOP, timestamp: what {@code NONE.withTimestamp(val, ecr).emit(out)} writes, without the record. */
+    public static void emitTimestamp(ByteBuf out, int tsVal, int tsEcr) {
+        out.writeByte(KIND_NOP).writeByte(KIND_NOP).writeByte(KIND_TIMESTAMP).writeByte(10).writeInt(tsVal).writeInt(tsEcr);
+    }
+
     /** Writes the options in Linux order (MSS, SACK-permitted, timestamps, window scale, SACK), NOP padded. */
     public void emit(ByteBuf out) {
         if (mss >= 0) {

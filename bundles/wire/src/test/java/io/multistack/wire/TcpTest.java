@@ -193,6 +193,27 @@ class TcpTest {
         }
     }
 
+    @Test
+    void staticEmitWritesWhatTheRecordWrites() {
+        ByteBuf byRecord = Unpooled.buffer();
+        new Tcp(80, 49500, 0x01020304, 0xA0B0C0D0, Tcp.ACK | Tcp.PSH, 501, 0,
+                TcpOptions.NONE.withTimestamp(0x11223344, 0x55667788)).emit(byRecord);
+        ByteBuf byStatics = Unpooled.buffer();
+        Tcp.emit(byStatics, 80, 49500, 0x01020304, 0xA0B0C0D0, Tcp.ACK | Tcp.PSH, 501, TcpOptions.TIMESTAMP_LENGTH);
+        TcpOptions.emitTimestamp(byStatics, 0x11223344, 0x55667788);
+        assertThat(ByteBufUtil.hexDump(byStatics)).isEqualTo(ByteBufUtil.hexDump(byRecord));
+
+        ByteBuf plainRecord = Unpooled.buffer();
+        new Tcp(1, 2, 3, 4, Tcp.ACK, 65535, 0, TcpOptions.NONE).emit(plainRecord);
+        ByteBuf plainStatic = Unpooled.buffer();
+        Tcp.emit(plainStatic, 1, 2, 3, 4, Tcp.ACK, 65535, 0);
+        assertThat(ByteBufUtil.hexDump(plainStatic)).isEqualTo(ByteBufUtil.hexDump(plainRecord));
+        byRecord.release();
+        byStatics.release();
+        plainRecord.release();
+        plainStatic.release();
+    }
+
     private static void assertReason(ByteBuf b, String reason) {
         assertReason(b, SRC, DST, reason);
     }

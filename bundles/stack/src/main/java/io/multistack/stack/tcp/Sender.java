@@ -523,13 +523,26 @@ final class Sender {
     private void emit(int seq, int flags, int dataOffset, int length, long now) {
         boolean syn = (flags & Tcp.SYN) != 0;
         boolean ack = (flags & Tcp.ACK) != 0;
-        TcpOptions options = syn ? synOptions(now, ack) : dataOptions(now);
         int window = c.receiver.windowToAdvertise(syn);
-        Tcp header = new Tcp(c.tuple.localPort(), c.tuple.remotePort(), seq, ack ? c.receiver.rcvNxt : 0, flags,
-                window, 0, options);
-        ByteBuf out = c.engine.output().allocate(header.headerLength() + length);
-        int at = out.writerIndex();
-        header.emit(out);
+        int ackNumber = ack ? c.receiver.rcvNxt : 0;
+        ByteBuf out;
+        int at;
+        if (!syn && !(c.sack && c.receiver.hasOutOfOrder())) {
+            // the per-segment case (no options or the timestamp only): written without records
+            int optionsLength = c.timestamps ? TcpOptions.TIMESTAMP_LENGTH : 0;
+            out = c.engine.output().allocate(Tcp.MIN_HEADER_LENGTH + optionsLength + length);
+            at = out.writerIndex();
+            Tcp.emit(out, c.tuple.localPort(), c.tuple.remotePort(), seq, ackNumber, flags, window, optionsLength);
+            if (c.timestamps) {
+                TcpOptions.emitTimestamp(out, c.tsNow(now), c.receiver.tsRecent);
+            }
+        } else {
+            TcpOptions options = syn ? synOptions(now, ack) : dataOptions(now);
+            Tcp header = new Tcp(c.tuple.localPort(), c.tuple.remotePort(), seq, ackNumber, flags, window, 0, options);
+            out = c.engine.output().allocate(header.headerLength() + length);
+            at = out.writerIndex();
+            header.emit(out);
+        }
         if (length > 0) {
             queue.copy(dataOffset, length, out);
         }
