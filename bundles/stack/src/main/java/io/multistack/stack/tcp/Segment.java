@@ -52,6 +52,15 @@ final class Segment {
     }
 
     private void readOptions(ByteBuf b, int index, int length) throws MalformedPacketException {
+        if (length == TcpOptions.TIMESTAMP_LENGTH && (flags & Tcp.SYN) == 0
+                && b.getInt(index) == (TcpOptions.KIND_NOP << 24 | TcpOptions.KIND_NOP << 16
+                        | TcpOptions.KIND_TIMESTAMP << 8 | 10)) {
+            // what nearly every segment of a connection with timestamps carries (RFC 7323 appendix A)
+            hasTimestamp = true;
+            tsVal = b.getInt(index + 4);
+            tsEcr = b.getInt(index + 8);
+            return;
+        }
         int ts = TcpOptions.find(b, index, length, TcpOptions.KIND_TIMESTAMP);
         if (ts >= 0) {
             hasTimestamp = true;
@@ -66,7 +75,9 @@ final class Segment {
             }
             sackBlocks = blocks;
         }
-        // the handshake's options, wherever they appear (as TcpOptions.parse reads them)
+        if ((flags & Tcp.SYN) == 0) {
+            return; // the handshake's options count only on SYN segments
+        }
         int m = TcpOptions.find(b, index, length, TcpOptions.KIND_MSS);
         mss = m >= 0 ? b.getUnsignedShort(m + 2) : -1;
         int ws = TcpOptions.find(b, index, length, TcpOptions.KIND_WINDOW_SCALE);
