@@ -7,6 +7,9 @@
  *   msbench recv HOST PORT BYTES SECONDS          bulk server -> client (from chargen)
  *   msbench connrate HOST PORT COUNT CONCURRENCY SECONDS
  *                                                 short connections to echo
+ *   msbench reflect ADDRESS PORT                  the user-space floor of a round trip: answers
+ *                                                 ICMP echo requests inside VXLAN packets from
+ *                                                 one blocking UDP socket, with no stack at all
  *
  * Clients print one line "key=value ..." (bytes, seconds, rate) and exit 0 when they did
  * all their work, 1 when they stopped at the time limit or on an error (the line then says
@@ -409,6 +412,45 @@ static int connrate(struct sockaddr_in *to, int count, int concurrency, double l
     return done == count ? 0 : 1;
 }
 
+/*
+ * The least any user-space VXLAN endpoint does per ping: wake on the socket, turn the
+ * request around in place (MACs and addresses swapped, type 0, checksum adjusted) and send
+ * it back. Frames other than untagged IPv4 ICMP echo requests are ignored; the client needs
+ * a static neighbour entry, since nothing here answers ARP.
+ */
+static void reflect(const char *host, const char *port) {
+    struct sockaddr_in at = address(host, port);
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&at, sizeof at) != 0) {
+        perror("reflect: bind");
+        exit(1);
+    }
+    unsigned char packet[2048];
+    for (;;) {
+        struct sockaddr_in from;
+        socklen_t from_length = sizeof from;
+        ssize_t n = recvfrom(fd, packet, sizeof packet, 0, (struct sockaddr *)&from, &from_length);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            perror("reflect: recvfrom");
+            exit(1);
+        }
+        unsigned char *eth = packet + 8, *ip = eth + 14;
+        if (n < 8 + 14 + 20 + 8 || eth[12] != 0x08 || eth[13] != 0x00 || (ip[0] >> 4) != 4 || ip[9] != 1) continue;
+        unsigned char *icmp = ip + (ip[0] & 0x0f) * 4;
+        if (icmp + 8 > packet + n || icmp[0] != 8) continue;
+        unsigned char mac[6], addr[4];
+        memcpy(mac, eth, 6), memcpy(eth, eth + 6, 6), memcpy(eth + 6, mac, 6);
+        memcpy(addr, ip + 12, 4), memcpy(ip + 12, ip + 16, 4), memcpy(ip + 16, addr, 4);
+        icmp[0] = 0; /* RFC 1624: the type went down by 8 << 8, so the checksum goes up by it */
+        uint32_t sum = ((icmp[2] << 8) | icmp[3]) + 0x0800;
+        sum = (sum & 0xffff) + (sum >> 16);
+        icmp[2] = sum >> 8, icmp[3] = sum & 0xff;
+        from.sin_port = at.sin_port; /* a VXLAN device listens on its port, whatever port it sent from */
+        sendto(fd, packet, n, 0, (struct sockaddr *)&from, from_length);
+    }
+}
+
 int main(int argc, char **argv) {
     if (argc == 2 && strcmp(argv[1], "serve") == 0) serve();
     signal(SIGPIPE, SIG_IGN);
@@ -420,10 +462,11 @@ int main(int argc, char **argv) {
         struct sockaddr_in to = address(argv[2], argv[3]);
         return bulk_recv(&to, atoll(argv[4]), atof(argv[5]));
     }
+    if (argc == 4 && strcmp(argv[1], "reflect") == 0) reflect(argv[2], argv[3]);
     if (argc == 7 && strcmp(argv[1], "connrate") == 0) {
         struct sockaddr_in to = address(argv[2], argv[3]);
         return connrate(&to, atoi(argv[4]), atoi(argv[5]), atof(argv[6]));
     }
-    fprintf(stderr, "usage: msbench serve | send|recv HOST PORT BYTES SECONDS | connrate HOST PORT COUNT CONCURRENCY SECONDS\n");
+    fprintf(stderr, "usage: msbench serve | send|recv HOST PORT BYTES SECONDS | connrate HOST PORT COUNT CONCURRENCY SECONDS | reflect ADDRESS PORT\n");
     return 2;
 }

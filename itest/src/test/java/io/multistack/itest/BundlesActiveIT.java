@@ -2,6 +2,7 @@ package io.multistack.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.multistack.api.loop.DataPathLoops;
 import io.netty.channel.epoll.Epoll;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,9 @@ public class BundlesActiveIT {
     @Inject
     private ServiceComponentRuntime scr;
 
+    @Inject
+    private DataPathLoops dataPathLoops;
+
     @Configuration
     public Option[] config() {
         return FrameworkUnderTest.options();
@@ -52,7 +56,7 @@ public class BundlesActiveIT {
             names.add(bundle.getSymbolicName());
         }
         assertThat(names).as("the appliance's core bundles are provisioned").contains("io.multistack.api",
-                "io.multistack.stack", "io.multistack.demux", "io.multistack.access", "io.multistack.flow",
+                "io.multistack.loops", "io.multistack.stack", "io.multistack.demux", "io.multistack.access", "io.multistack.flow",
                 "io.multistack.shell", "io.multistack.console", "io.multistack.etc", "io.multistack.diag",
                 "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.fileinstall");
         assertThat(notActive).as("bundles that are not ACTIVE").isEmpty();
@@ -74,6 +78,13 @@ public class BundlesActiveIT {
     @Test
     public void nettysNativeEpollTransportLoadsInTheFramework() {
         assertThat(Epoll.isAvailable()).as("Epoll.isAvailable(); cause: %s", Epoll.unavailabilityCause()).isTrue();
+    }
+
+    /** The shared data-path loops found the epoll package through their optional import. */
+    @Test
+    public void theDataPathLoopsRunEpollOnePerProcessor() {
+        assertThat(dataPathLoops.nativeEpoll()).as("data-path loops on native epoll").isTrue();
+        assertThat(dataPathLoops.loops()).hasSize(Runtime.getRuntime().availableProcessors());
     }
 
     /** Fragments (the native epoll library) never start; they are RESOLVED once attached to their host. */

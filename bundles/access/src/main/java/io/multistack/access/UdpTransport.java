@@ -87,8 +87,16 @@ final class UdpTransport {
         return epoll ? Epoll.segmenter() : null;
     }
 
-    static String name() {
-        return EPOLL ? "epoll: recvmmsg, sendmmsg" + (Epoll.segmenter() != null ? ", UDP GSO" : "") : "nio";
+    /**
+     * Several sockets on one address and port (SO_REUSEPORT, epoll only), one per loop: the
+     * kernel spreads the sites' flows over them by a hash of the addresses and ports.
+     */
+    static Bootstrap sharedPort(Bootstrap bootstrap) {
+        return Epoll.reusePort(bootstrap);
+    }
+
+    static String name(boolean epoll) {
+        return epoll ? "epoll: recvmmsg, sendmmsg" + (Epoll.segmenter() != null ? ", UDP GSO" : "") : "nio";
     }
 
     static boolean epoll() {
@@ -115,6 +123,10 @@ final class UdpTransport {
 
         static BurstWriter.Segmenter segmenter() {
             return io.netty.channel.epoll.EpollDatagramChannel.isSegmentedDatagramPacketSupported() ? new Gso() : null;
+        }
+
+        static Bootstrap reusePort(Bootstrap bootstrap) {
+            return bootstrap.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
         }
 
         /** A buffer of several slots plus a slot size makes Netty read with recvmmsg. */

@@ -8,21 +8,20 @@ import io.multistack.wire.Ipv4Address;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.multistack.api.loop.DataPathLoops;
 import io.multistack.config.ConfigValues;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -33,8 +32,11 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The VXLAN tunnel endpoint (RFC 7348): a UDP socket (native epoll when available) whose
- * packets are switched by the access table onto a trunk link, and back. PID
+ * The VXLAN tunnel endpoint (RFC 7348): UDP sockets (native epoll when available) whose
+ * packets are switched by the access table onto a trunk link, and back. With epoll there is
+ * one socket per data-path loop on the same port (SO_REUSEPORT), so every loop reads, and a
+ * packet read on the loop of its tenant's stack is handled and answered on that thread;
+ * with NIO, one socket on the first loop. PID
  * {@code io.multistack.access.vxlan}, keys {@code listen} (default {@code 0.0.0.0:4789};
  * {@code off} for an appliance that is only the server device) and {@code trunk} (default
  * {@code memory}, the in-memory trunk to this appliance's own demux; or the name of a link
@@ -52,23 +54,25 @@ public final class VxlanEndpointComponent implements AccessTable {
 
     private final BundleContext context;
     private final TunnelTable table;
-    private final EventLoopGroup loop;
+    private final List<EventLoop> loops;
+    private final boolean epoll;
     private final TunnelSwitch tunnelSwitch;
-    private final SiteSender toSites;
+    private final SiteSenders toSites;
     private final LongAdder sendErrors = new LongAdder();
-    private volatile Channel channel;
+    private volatile List<Channel> channels = List.of();
     private volatile String listen = DEFAULT_LISTEN;
     private volatile TrunkAttachment trunk;
 
     @Activate
     public VxlanEndpointComponent(BundleContext context, @Reference TunnelTable table,
-            Map<String, Object> properties) {
+            @Reference DataPathLoops dataPathLoops, Map<String, Object> properties) {
         this.context = context;
         this.table = table;
-        this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("multistack-vxlan", true),
-                UdpTransport.ioHandlerFactory());
-        // one loop: the channel is registered on it, so the sender's bursts run where it writes
-        this.toSites = new SiteSender(loop.next(), UdpTransport.segmenter());
+        this.epoll = dataPathLoops.nativeEpoll();
+        // NIO cannot share a port between sockets: one socket, on the first loop
+        this.loops = epoll ? dataPathLoops.loops() : dataPathLoops.loops().subList(0, 1);
+        // a sender per socket, on its loop, so that its bursts run where the socket writes
+        this.toSites = new SiteSenders(loops, UdpTransport.segmenter(epoll));
         this.tunnelSwitch = new TunnelSwitch(table, toSites);
         warnUnknownKeys(properties);
         attachTrunk(properties);
@@ -84,7 +88,7 @@ public final class VxlanEndpointComponent implements AccessTable {
             attachTrunk(properties);
         }
         String wanted = listenOf(properties);
-        if (!wanted.equals(listen) || (channel == null && !OFF.equals(wanted))) {
+        if (!wanted.equals(listen) || (channels.isEmpty() && !OFF.equals(wanted))) {
             closeChannel();
             bind(properties);
         }
@@ -94,7 +98,6 @@ public final class VxlanEndpointComponent implements AccessTable {
     void deactivate() {
         trunk.close();
         closeChannel();
-        loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     private static void warnUnknownKeys(Map<String, Object> properties) {
@@ -125,7 +128,7 @@ public final class VxlanEndpointComponent implements AccessTable {
 
     @Override
     public String listenAddress() {
-        return listen + (channel == null && !OFF.equals(listen) ? " (not bound)" : "");
+        return listen + (channels.isEmpty() && !OFF.equals(listen) ? " (not bound)" : "");
     }
 
     @Override
@@ -171,24 +174,40 @@ public final class VxlanEndpointComponent implements AccessTable {
             LOG.log(Level.ERROR, "Rejected {0}: key ''listen'': {1}", ConfigValues.source(properties), bad.getMessage());
             return;
         }
+        List<Channel> bound = new ArrayList<>(loops.size());
         try {
-            channel = UdpTransport.configure(new Bootstrap().group(loop).channelFactory(UdpTransport.channelFactory()))
-                    .handler(new FromSites()).bind(address).sync().channel();
-            toSites.channel(channel);
-            LOG.log(Level.INFO, "VXLAN endpoint listening on {0} ({1})", listen, UdpTransport.name());
+            for (int i = 0; i < loops.size(); i++) {
+                SiteSender sender = toSites.get(i);
+                Bootstrap bootstrap = UdpTransport.configure(new Bootstrap().group(loops.get(i))
+                        .channelFactory(UdpTransport.channelFactory(epoll)), epoll).handler(new FromSites(sender));
+                if (loops.size() > 1) {
+                    UdpTransport.sharedPort(bootstrap);
+                }
+                Channel socket = bootstrap.bind(address).sync().channel();
+                bound.add(socket);
+                // port 0 picks a port for the first socket; the others share it
+                address = (InetSocketAddress) socket.localAddress();
+            }
         } catch (Exception bindFailed) {
-            channel = null;
+            bound.forEach(socket -> socket.close().syncUninterruptibly());
             LOG.log(Level.ERROR, "VXLAN endpoint cannot listen on {0}: {1}", listen, bindFailed.toString());
+            return;
         }
+        for (int i = 0; i < bound.size(); i++) {
+            toSites.get(i).channel(bound.get(i));
+        }
+        channels = List.copyOf(bound);
+        LOG.log(Level.INFO, "VXLAN endpoint listening on {0} ({1}, {2} socket(s))", listen, UdpTransport.name(epoll),
+                bound.size());
     }
 
     private void closeChannel() {
-        Channel open = channel;
-        channel = null;
-        toSites.channel(null);
-        if (open != null) {
-            open.close().syncUninterruptibly();
+        List<Channel> open = channels;
+        channels = List.of();
+        for (int i = 0; i < toSites.size(); i++) {
+            toSites.get(i).channel(null);
         }
+        open.forEach(socket -> socket.close().syncUninterruptibly());
     }
 
     static String listenOf(Map<String, Object> properties) {
@@ -214,8 +233,10 @@ public final class VxlanEndpointComponent implements AccessTable {
         return new InetSocketAddress(Ipv4Address.toInet(host), port);
     }
 
-    /** Packets from the sites, on the endpoint's I/O thread. */
+    /** Packets from the sites, on the I/O thread of one socket. */
     private final class FromSites extends SimpleChannelInboundHandler<DatagramPacket> {
+        /** The sender writing to this handler's socket. */
+        private final SiteSender toSites;
         /**
          * The last sender and its address as an int: a site sends in bursts, and
          * {@code Inet4Address.equals} compares without the array copy that
@@ -224,8 +245,9 @@ public final class VxlanEndpointComponent implements AccessTable {
         private Inet4Address lastSender;
         private int lastRemote;
 
-        FromSites() {
+        FromSites(SiteSender toSites) {
             super(false);
+            this.toSites = toSites;
         }
 
         @Override
@@ -260,7 +282,8 @@ public final class VxlanEndpointComponent implements AccessTable {
             long errors = sendErrors.sum();
             if (Long.bitCount(errors) == 1) {
                 LOG.log(Level.WARNING, "VXLAN endpoint: {0} ({1} errors so far; dropped on the ring: {2}, unsent: {3})",
-                        cause.toString(), errors, toSites.overflowDrops(), toSites.unsentDrops());
+                        cause.toString(), errors, VxlanEndpointComponent.this.toSites.overflowDrops(),
+                        VxlanEndpointComponent.this.toSites.unsentDrops());
             }
         }
     }

@@ -10,31 +10,26 @@ import io.multistack.stack.tcp.IsnGenerator;
 import io.multistack.stack.tcp.TcpEngine;
 import io.multistack.stack.tcp.TcpSettings;
 import io.multistack.stack.transport.TcpBinding;
+import io.multistack.api.loop.DataPathLoops;
 import java.security.SecureRandom;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.local.LocalIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 
 /**
- * Creates tenant stacks and owns the event loops they are pinned to: one loop per core,
- * tenants spread over them round-robin.
+ * Creates tenant stacks, each pinned to one of the data-path loops (round-robin), the loops
+ * on which the VXLAN endpoint reads and writes too.
  */
 @Component(service = TenantStackFactory.class)
 public final class StackFactoryComponent implements TenantStackFactory {
-    private final EventLoopGroup loops;
+    private final DataPathLoops loops;
     private final Clock clock = Clock.system();
 
     @Activate
-    public StackFactoryComponent() {
-        loops = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
-                new DefaultThreadFactory("multistack-stack", true), LocalIoHandler.newFactory());
+    public StackFactoryComponent(@Reference DataPathLoops loops) {
+        this.loops = loops;
     }
 
     @Override
@@ -48,10 +43,5 @@ public final class StackFactoryComponent implements TenantStackFactory {
         EventLoop loop = loops.next();
         // delayed and reordered frames leave on the tenant's own loop
         return new LoopTenantStack(settings, loop, clock, core, tcp, new LinkTaps(loop));
-    }
-
-    @Deactivate
-    void deactivate() {
-        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

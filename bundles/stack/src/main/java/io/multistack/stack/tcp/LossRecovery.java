@@ -101,7 +101,7 @@ final class LossRecovery {
         }
         s.retransmitted(una, Math.max(1, length));
         highRxt = Seq.max(highRxt, una + length);
-        c.retransmitDeadline = now + s.rtt.rto();
+        c.armRetransmit(now + s.rtt.rto());
     }
 
     /** After a retransmission timeout: forget everything (RFC 2018 8: SACK information is not trusted). */

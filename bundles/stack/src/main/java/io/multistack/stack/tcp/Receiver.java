@@ -133,7 +133,7 @@ final class Receiver {
                 // delay would only stall: one ACK at the end of this batch of segments
                 c.oweAck();
             } else if (c.delayedAckDeadline == TcpConnection.NONE) {
-                c.delayedAckDeadline = now + c.settings.delayedAckNanos();
+                c.armDelayedAck(now + c.settings.delayedAckNanos());
             }
             c.signalReadable();
         } else {
@@ -272,7 +272,7 @@ final class Receiver {
             delayedAck.ackSent(receiveMss()); // (a data segment of a one-way transfer skips the MSS lookup)
         }
         lastAckSent = rcvNxt;
-        c.delayedAckDeadline = TcpConnection.NONE;
+        c.armDelayedAck(TcpConnection.NONE);
         c.ackOwed = false;
     }
 

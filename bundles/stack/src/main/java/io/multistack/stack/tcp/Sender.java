@@ -148,7 +148,7 @@ final class Sender {
         rttSeq = iss;
         rttStart = now;
         emit(iss, synAck ? Tcp.SYN | Tcp.ACK : Tcp.SYN, 0, 0, now);
-        c.retransmitDeadline = now + rtt.rto();
+        c.armRetransmit(now + rtt.rto());
     }
 
     void retransmitSyn(long now) {
@@ -157,7 +157,7 @@ final class Sender {
         emit(iss, synAck ? Tcp.SYN | Tcp.ACK : Tcp.SYN, 0, 0, now);
         sndNxt = Seq.max(sndNxt, iss + 1);
         sndMax = Seq.max(sndMax, iss + 1);
-        c.retransmitDeadline = now + rtt.rto();
+        c.armRetransmit(now + rtt.rto());
     }
 
     /** SYN-SENT got an acceptable SYN-ACK. */
@@ -167,7 +167,7 @@ final class Sender {
         sndNxt = Seq.max(sndNxt, sndUna);
         sampleRtt(h, now);
         retries = 0;
-        c.retransmitDeadline = TcpConnection.NONE;
+        c.armRetransmit(TcpConnection.NONE);
     }
 
     void cookieEstablished(int mss) {
@@ -213,7 +213,7 @@ final class Sender {
             maxSndWnd = Math.max(maxSndWnd, window);
             if (c.persisting && sndWnd > 0) {
                 c.persisting = false;
-                c.retransmitDeadline = TcpConnection.NONE;
+                c.armRetransmit(TcpConnection.NONE);
             }
         }
         return true;
@@ -243,7 +243,7 @@ final class Sender {
         retries = 0;
         recovery.advancingAck(ack, dataAcked, flightBefore, sackChanged, now);
         if (!c.persisting) {
-            c.retransmitDeadline = hasOutstanding() ? now + rtt.rto() : TcpConnection.NONE;
+            c.armRetransmit(hasOutstanding() ? now + rtt.rto() : TcpConnection.NONE);
         }
         int free = free();
         if (writeBlocked && free > 0 && (free >= bufferSize / 3 || queue.size() == 0 || free >= 65536)) {
@@ -301,7 +301,7 @@ final class Sender {
         c.engine.count("tcp.rto");
         output(now);
         if (c.retransmitDeadline == TcpConnection.NONE && hasOutstanding()) {
-            c.retransmitDeadline = now + rtt.rto();
+            c.armRetransmit(now + rtt.rto());
         }
     }
 
@@ -309,11 +309,11 @@ final class Sender {
         sendProbe(now);
         c.persistBackoff++;
         long interval = rtt.rto() << Math.min(c.persistBackoff, 10);
-        c.retransmitDeadline = now + Math.min(c.settings.maxRtoNanos(), interval);
+        c.armRetransmit(now + Math.min(c.settings.maxRtoNanos(), interval));
     }
 
     void stopTimers() {
-        c.retransmitDeadline = TcpConnection.NONE;
+        c.armRetransmit(TcpConnection.NONE);
         c.persisting = false;
     }
 
@@ -350,7 +350,7 @@ final class Sender {
         if (unsent > 0 && sndWnd == 0 && sndNxt == sndUna && c.retransmitDeadline == TcpConnection.NONE) {
             c.persisting = true;
             c.persistBackoff = 0;
-            c.retransmitDeadline = now + rtt.rto();
+            c.armRetransmit(now + rtt.rto());
         }
     }
 
@@ -432,7 +432,7 @@ final class Sender {
             sndMax = sndNxt;
         }
         if (c.retransmitDeadline == TcpConnection.NONE) {
-            c.retransmitDeadline = now + rtt.rto();
+            c.armRetransmit(now + rtt.rto());
         }
     }
 

@@ -43,6 +43,9 @@ public final class TcpConnection {
     long keepAliveDeadline = NONE;
     int keepAliveProbes;
     long stateDeadline = NONE; // TIME-WAIT 2MSL or orphaned FIN-WAIT-2
+    // the engine's TimerHeap: position (-1 when out) and the deadline it is placed at
+    int timerIndex = -1;
+    long timerKey = NONE;
 
     boolean noDelay;
     boolean keepAlive;
@@ -188,7 +191,7 @@ public final class TcpConnection {
         applicationClosed = true;
         shutdownOutput(now);
         if (state == TcpState.FIN_WAIT_2) {
-            stateDeadline = now + settings.finWait2Nanos();
+            armState(now + settings.finWait2Nanos());
         }
     }
 
@@ -223,7 +226,7 @@ public final class TcpConnection {
     public void keepAlive(boolean value, long now) {
         keepAlive = value;
         keepAliveProbes = 0;
-        keepAliveDeadline = value && state != null && state.synchronized_() ? now + settings.keepIdleNanos() : NONE;
+        armKeepAlive(value && state != null && state.synchronized_() ? now + settings.keepIdleNanos() : NONE);
     }
 
     public int receiveBufferSize() {
@@ -306,7 +309,7 @@ public final class TcpConnection {
         receiver.lastSegmentAt = now;
         if (keepAlive && keepAliveDeadline != NONE) {
             keepAliveProbes = 0;
-            keepAliveDeadline = now + settings.keepIdleNanos();
+            armKeepAlive(now + settings.keepIdleNanos());
         }
         if (state == TcpState.SYN_SENT) {
             Handshake.synSent(this, h, now);
@@ -343,7 +346,7 @@ public final class TcpConnection {
                     sender.challengeAck(now);
                 } else if (state == TcpState.TIME_WAIT && h.has(Tcp.FIN)) {
                     sender.sendAck(now); // our last ACK was lost: ACK again, restart 2MSL
-                    stateDeadline = now + 2 * settings.mslNanos();
+                    armState(now + 2 * settings.mslNanos());
                 } else {
                     sender.sendAck(now);
                 }
@@ -391,7 +394,7 @@ public final class TcpConnection {
                 if (sender.finAcked()) {
                     state = TcpState.FIN_WAIT_2;
                     if (applicationClosed) {
-                        stateDeadline = now + settings.finWait2Nanos();
+                        armState(now + settings.finWait2Nanos());
                     }
                 }
             }
@@ -409,7 +412,7 @@ public final class TcpConnection {
             case TIME_WAIT -> {
                 if (h.has(Tcp.FIN)) {
                     sender.sendAck(now);
-                    stateDeadline = now + 2 * settings.mslNanos();
+                    armState(now + 2 * settings.mslNanos());
                 }
                 return;
             }
@@ -456,7 +459,7 @@ public final class TcpConnection {
             state = TcpState.FIN_WAIT_1;
         }
         if (keepAlive) {
-            keepAliveDeadline = now + settings.keepIdleNanos();
+            armKeepAlive(now + settings.keepIdleNanos());
         }
         if (listener != null) {
             TcpListener parent = listener;
@@ -505,7 +508,7 @@ public final class TcpConnection {
         sender.stopTimers();
         delayedAckDeadline = NONE;
         keepAliveDeadline = NONE;
-        stateDeadline = now + 2 * settings.mslNanos();
+        armState(now + 2 * settings.mslNanos());
         sender.releaseBuffers();
         receiver.releaseBuffersKeepingData();
         signalClosed(null);
@@ -551,6 +554,27 @@ public final class TcpConnection {
 
     // ---------------------------------------------------------------- timers
 
+    // arming goes through the engine's timer heap; disarming is a plain assignment of NONE
+    void armRetransmit(long at) {
+        retransmitDeadline = at;
+        engine.timerArmed(this);
+    }
+
+    void armDelayedAck(long at) {
+        delayedAckDeadline = at;
+        engine.timerArmed(this);
+    }
+
+    void armKeepAlive(long at) {
+        keepAliveDeadline = at;
+        engine.timerArmed(this);
+    }
+
+    void armState(long at) {
+        stateDeadline = at;
+        engine.timerArmed(this);
+    }
+
     long nextDeadline() {
         return Math.min(Math.min(retransmitDeadline, delayedAckDeadline), Math.min(keepAliveDeadline, stateDeadline));
     }
@@ -588,7 +612,7 @@ public final class TcpConnection {
         }
         if (sender.hasOutstanding()) {
             // the retransmission timer watches the peer already
-            keepAliveDeadline = now + settings.keepIntervalNanos();
+            armKeepAlive(now + settings.keepIntervalNanos());
             return;
         }
         if (keepAliveProbes >= settings.keepCount()) {
@@ -597,7 +621,7 @@ public final class TcpConnection {
         }
         keepAliveProbes++;
         sender.sendProbe(now);
-        keepAliveDeadline = now + settings.keepIntervalNanos();
+        armKeepAlive(now + settings.keepIntervalNanos());
     }
 
     // ---------------------------------------------------------------- events

@@ -33,6 +33,7 @@ public final class TcpEngine {
     private final Map<Long, TcpListener> listeners = new HashMap<>();
     private final Map<String, Long> drops = new TreeMap<>();
     private final List<TcpConnection> due = new ArrayList<>();
+    private final TimerHeap timers = new TimerHeap();
     private final PendingAcks pendingAcks = new PendingAcks();
     private TcpConnection lastHit; // one-entry demux cache (as BSD's): a bulk flow skips the map and its key
     private long acksFlushed;
@@ -88,6 +89,7 @@ public final class TcpEngine {
         TcpConnection c = new TcpConnection(this, tuple, true, isn.isn(localIp, port, remoteIp, remotePort, now), now);
         c.handler(handler);
         connections.put(tuple, c);
+        timers.armed(c);
         c.openActive(now);
         return c;
     }
@@ -105,6 +107,7 @@ public final class TcpEngine {
         c.handler(handler);
         configure.accept(c);
         connections.put(tuple, c);
+        timers.armed(c);
         c.openActive(now);
         return c;
     }
@@ -235,28 +238,37 @@ public final class TcpEngine {
     public void tick(long now) {
         flushAcks(now);
         due.clear();
-        for (TcpConnection c : connections.values()) {
-            if (c.nextDeadline() <= now) {
-                due.add(c); // handlers may open or close connections: never iterate the map while calling out
+        // taken out first: handlers may open or close connections, arming and removing timers
+        while (!timers.isEmpty() && timers.earliest() <= now) {
+            TcpConnection c = timers.poll();
+            if (connections.get(c.tuple) == c) {
+                due.add(c);
             }
         }
         for (TcpConnection c : due) {
             c.onTimers(now);
             c.deliverEvents();
+            if (connections.get(c.tuple) == c) {
+                timers.armed(c); // its remaining deadlines, or one found too soon placed again
+            }
         }
         due.clear();
     }
 
-    /** Earliest deadline of any connection, {@link Long#MAX_VALUE} if none; owed ACKs are due at once. */
+    /**
+     * Earliest deadline of any connection, {@link Long#MAX_VALUE} if none; owed ACKs are due
+     * at once. May be earlier than any real deadline (see {@link TimerHeap}): a tick then
+     * finds nothing to do.
+     */
     public long nextDeadline() {
         if (!pendingAcks.isEmpty()) {
             return lastNow;
         }
-        long next = Long.MAX_VALUE;
-        for (TcpConnection c : connections.values()) {
-            next = Math.min(next, c.nextDeadline());
-        }
-        return next;
+        return timers.earliest();
+    }
+
+    void timerArmed(TcpConnection c) {
+        timers.armed(c);
     }
 
     /** ICMP fragmentation-needed: lower the MSS of connections to {@code remoteIp}. */
@@ -365,10 +377,12 @@ public final class TcpEngine {
 
     void add(TcpConnection c) {
         connections.put(c.tuple, c);
+        timers.armed(c); // deadlines armed before it was added
     }
 
     void remove(TcpConnection c) {
         connections.remove(c.tuple, c);
+        timers.remove(c);
         if (lastHit == c) {
             lastHit = null;
         }

@@ -1,0 +1,108 @@
+package io.multistack.loops;
+
+import io.multistack.api.loop.DataPathLoops;
+import io.multistack.config.ConfigValues;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+
+/**
+ * The data-path loops: PID {@code io.multistack.loops}, key {@code threads} (default: one
+ * per available processor, 1..256). Changing it restarts the loops and so everything on
+ * them (the VXLAN endpoint and every tenant stack); it is a sizing decision, not a live knob.
+ */
+@Component(configurationPid = DataPathLoopsComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+public final class DataPathLoopsComponent implements DataPathLoops {
+    static final String PID = "io.multistack.loops";
+    static final int MAX_THREADS = 256;
+    private static final Logger LOG = System.getLogger("io.multistack.loops");
+
+    private final MultiThreadIoEventLoopGroup group;
+    private final List<EventLoop> loops;
+    private final boolean nativeEpoll;
+    private final AtomicInteger nextTenant = new AtomicInteger();
+
+    @Activate
+    public DataPathLoopsComponent(Map<String, Object> properties) {
+        this(threadsOf(properties), NativeEpoll.available());
+    }
+
+    DataPathLoopsComponent(int threads, boolean epoll) {
+        this.nativeEpoll = epoll;
+        IoHandlerFactory handlers = epoll ? NativeEpoll.ioHandlerFactory() : NioIoHandler.newFactory();
+        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("multistack-loop", true), handlers);
+        List<EventLoop> all = new ArrayList<>(threads);
+        group.forEach(executor -> all.add((EventLoop) executor));
+        this.loops = List.copyOf(all);
+        LOG.log(Level.INFO, "{0} data-path loop(s), {1}", threads, epoll ? "native epoll" : "NIO");
+    }
+
+    static int threadsOf(Map<String, Object> properties) {
+        Set<String> unknown = ConfigValues.unknownKeys(properties, Set.of("threads"));
+        if (!unknown.isEmpty()) {
+            LOG.log(Level.WARNING, "{0}: ignoring unknown keys {1} (known: threads)", ConfigValues.source(properties),
+                    unknown);
+        }
+        int fallback = Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS);
+        try {
+            int threads = ConfigValues.intOr(properties, "threads", fallback);
+            if (threads < 1 || threads > MAX_THREADS) {
+                throw new IllegalArgumentException("key 'threads': " + threads + " is outside 1.." + MAX_THREADS);
+            }
+            return threads;
+        } catch (IllegalArgumentException bad) {
+            LOG.log(Level.ERROR, "Rejected {0}: {1}; using {2} thread(s)", ConfigValues.source(properties),
+                    bad.getMessage(), fallback);
+            return fallback;
+        }
+    }
+
+    @Override
+    public List<EventLoop> loops() {
+        return loops;
+    }
+
+    @Override
+    public EventLoop next() {
+        return loops.get(Math.floorMod(nextTenant.getAndIncrement(), loops.size()));
+    }
+
+    @Override
+    public boolean nativeEpoll() {
+        return nativeEpoll;
+    }
+
+    @Deactivate
+    void deactivate() {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Kept in its own class so that loading the component never needs the epoll package. */
+    private static final class NativeEpoll {
+        static boolean available() {
+            try {
+                return io.netty.channel.epoll.Epoll.isAvailable();
+            } catch (LinkageError absent) {
+                return false;
+            }
+        }
+
+        static IoHandlerFactory ioHandlerFactory() {
+            return io.netty.channel.epoll.EpollIoHandler.newFactory();
+        }
+    }
+}
