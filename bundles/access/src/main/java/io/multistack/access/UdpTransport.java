@@ -95,6 +95,14 @@ final class UdpTransport {
         return Epoll.reusePort(bootstrap);
     }
 
+    /**
+     * Steers each packet to the socket of its tenant's loop ({@link ReuseportSteering}); the
+     * sockets must have been bound in the order of the loops. Epoll only.
+     */
+    static void steerByInnerDestination(io.netty.channel.Channel first, int sockets) throws java.io.IOException {
+        ReuseportSteering.attach(Epoll.fd(first), sockets);
+    }
+
     static String name(boolean epoll) {
         return epoll ? "epoll: recvmmsg, sendmmsg" + (Epoll.segmenter() != null ? ", UDP GSO" : "") : "nio";
     }
@@ -123,6 +131,10 @@ final class UdpTransport {
 
         static BurstWriter.Segmenter segmenter() {
             return io.netty.channel.epoll.EpollDatagramChannel.isSegmentedDatagramPacketSupported() ? new Gso() : null;
+        }
+
+        static int fd(io.netty.channel.Channel channel) {
+            return ((io.netty.channel.unix.UnixChannel) channel).fd().intValue();
         }
 
         static Bootstrap reusePort(Bootstrap bootstrap) {

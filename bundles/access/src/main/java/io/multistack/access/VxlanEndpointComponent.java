@@ -15,6 +15,7 @@ import io.multistack.api.loop.DataPathLoops;
 import io.multistack.config.ConfigValues;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -34,9 +35,9 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * The VXLAN tunnel endpoint (RFC 7348): UDP sockets (native epoll when available) whose
  * packets are switched by the access table onto a trunk link, and back. With epoll there is
- * one socket per data-path loop on the same port (SO_REUSEPORT), so every loop reads, and a
- * packet read on the loop of its tenant's stack is handled and answered on that thread;
- * with NIO, one socket on the first loop. PID
+ * one socket per data-path loop on the same port (SO_REUSEPORT), and the kernel steers each
+ * packet to the socket of the loop that runs its tenant ({@link ReuseportSteering}), so it is
+ * read, handled and answered on one thread; with NIO, one socket on the first loop. PID
  * {@code io.multistack.access.vxlan}, keys {@code listen} (default {@code 0.0.0.0:4789};
  * {@code off} for an appliance that is only the server device) and {@code trunk} (default
  * {@code memory}, the in-memory trunk to this appliance's own demux; or the name of a link
@@ -193,12 +194,24 @@ public final class VxlanEndpointComponent implements AccessTable {
             LOG.log(Level.ERROR, "VXLAN endpoint cannot listen on {0}: {1}", listen, bindFailed.toString());
             return;
         }
+        String steering = "";
+        if (bound.size() > 1) {
+            try {
+                UdpTransport.steerByInnerDestination(bound.get(0), bound.size());
+                steering = ", steered to the tenant's loop";
+            } catch (IOException | RuntimeException notSteered) {
+                // still correct, only slower: a packet may then be read on a loop that is not its tenant's
+                steering = ", spread by flow hash";
+                LOG.log(Level.WARNING, "VXLAN endpoint: packets are not steered to their tenants'' loops: {0}",
+                        notSteered.toString());
+            }
+        }
         for (int i = 0; i < bound.size(); i++) {
             toSites.get(i).channel(bound.get(i));
         }
         channels = List.copyOf(bound);
-        LOG.log(Level.INFO, "VXLAN endpoint listening on {0} ({1}, {2} socket(s))", listen, UdpTransport.name(epoll),
-                bound.size());
+        LOG.log(Level.INFO, "VXLAN endpoint listening on {0} ({1}, {2} socket(s){3})", listen,
+                UdpTransport.name(epoll), bound.size(), steering);
     }
 
     private void closeChannel() {

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -34,7 +33,6 @@ public final class DataPathLoopsComponent implements DataPathLoops {
     private final MultiThreadIoEventLoopGroup group;
     private final List<EventLoop> loops;
     private final boolean nativeEpoll;
-    private final AtomicInteger nextTenant = new AtomicInteger();
 
     @Activate
     public DataPathLoopsComponent(Map<String, Object> properties) {
@@ -74,11 +72,6 @@ public final class DataPathLoopsComponent implements DataPathLoops {
     @Override
     public List<EventLoop> loops() {
         return loops;
-    }
-
-    @Override
-    public EventLoop next() {
-        return loops.get(Math.floorMod(nextTenant.getAndIncrement(), loops.size()));
     }
 
     @Override

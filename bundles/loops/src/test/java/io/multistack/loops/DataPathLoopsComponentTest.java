@@ -3,6 +3,8 @@ package io.multistack.loops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.multistack.api.loop.DataPathLoops;
+import io.multistack.api.stack.MacAddress;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.epoll.EpollIoHandle;
@@ -31,15 +33,19 @@ class DataPathLoopsComponentTest {
     }
 
     @Test
-    void tenantsAreSpreadRoundRobinOverDistinctThreads() throws Exception {
+    void tenantsAreSpreadByTheirMacOverDistinctThreads() throws Exception {
         DataPathLoopsComponent loops = new DataPathLoopsComponent(3, false);
         try {
             List<EventLoop> picked = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                picked.add(loops.next());
+            for (int vlan = 600; vlan < 606; vlan++) {
+                picked.add(loops.loopFor(MacAddress.forVlan(vlan)));
             }
-            assertThat(picked).containsExactly(loops.loops().get(0), loops.loops().get(1), loops.loops().get(2),
-                    loops.loops().get(0), loops.loops().get(1), loops.loops().get(2));
+            // consecutive VLANs' MACs differ in the last byte: they take the loops in turn
+            assertThat(picked).containsExactlyInAnyOrder(loops.loops().get(0), loops.loops().get(1),
+                    loops.loops().get(2), loops.loops().get(0), loops.loops().get(1), loops.loops().get(2));
+            // the rule a socket filter computes: last four bytes, unsigned, modulo the loops
+            assertThat(DataPathLoops.loopIndex(0x02_00_ff_ff_ff_ffL, 3)).isEqualTo((int) (0xffff_ffffL % 3));
+            assertThat(loops.loopFor(MacAddress.parse("02:00:00:00:00:05"))).isSameAs(loops.loops().get(2));
             List<Thread> threads = new ArrayList<>();
             for (EventLoop loop : loops.loops()) {
                 threads.add(loop.submit(Thread::currentThread).get(5, TimeUnit.SECONDS));

@@ -19,8 +19,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * Creates tenant stacks, each pinned to one of the data-path loops (round-robin), the loops
- * on which the VXLAN endpoint reads and writes too.
+ * Creates tenant stacks, each pinned to the data-path loop that its MAC address selects: the
+ * loop on which the VXLAN endpoint reads the packets addressed to it.
  */
 @Component(service = TenantStackFactory.class)
 public final class StackFactoryComponent implements TenantStackFactory {
@@ -40,7 +40,8 @@ public final class StackFactoryComponent implements TenantStackFactory {
         tcp.engine(new TcpEngine(TcpSettings.defaults(), tcp, new IsnGenerator(new SecureRandom()),
                 PooledByteBufAllocator.DEFAULT));
         core.tcp(tcp);
-        EventLoop loop = loops.next();
+        // the loop whose socket the kernel steers this tenant's packets to (DataPathLoops.loopIndex)
+        EventLoop loop = loops.loopFor(settings.mac());
         // delayed and reordered frames leave on the tenant's own loop
         return new LoopTenantStack(settings, loop, clock, core, tcp, new LinkTaps(loop));
     }
