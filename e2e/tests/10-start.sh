@@ -37,7 +37,14 @@ test_listens_only_where_configured() {
     require_appliance
     local sockets elsewhere
     sockets=$(in_hub ss -Hlun "sport = :$VXLAN_PORT" | awk '{print $4}')
-    expect_eq "UDP sockets on port $VXLAN_PORT in the hub namespace" "$HUB_IP:$VXLAN_PORT" "$sockets"
+    expect_eq "addresses of the UDP sockets on port $VXLAN_PORT in the hub namespace" "$HUB_IP:$VXLAN_PORT" \
+        "$(sort -u <<<"$sockets")"
+    # one socket per data-path loop (one loop per processor), the kernel steering among them
+    expect_eq "UDP sockets on $HUB_IP:$VXLAN_PORT" "$(nproc)" "$(grep -c . <<<"$sockets")"
+    if (($(nproc) > 1)); then
+        app_log_lines | grep -q "socket(s), steered to the tenant's loop" ||
+            fail "the endpoint did not say that it steers packets to the tenants' loops"
+    fi
     elsewhere=$(app_log_lines | grep -i 'listening on' | grep -vF "$HUB_IP:$VXLAN_PORT" | head -1)
     [[ -z $elsewhere ]] || fail "the appliance listened elsewhere than $HUB_IP:$VXLAN_PORT: $elsewhere"
 }
