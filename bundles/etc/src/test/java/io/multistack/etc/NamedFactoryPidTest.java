@@ -38,7 +38,7 @@ class NamedFactoryPidTest {
 
     @Test
     void canHandleOnlyNamedFactoryFiles() {
-        NamedFactoryConfigInstaller installer = new NamedFactoryConfigInstaller(null);
+        NamedFactoryConfigInstaller installer = new NamedFactoryConfigInstaller(null, (String) null);
         assertThat(installer.canHandle(new File("/x/etc/io.multistack.tenant~B.cfg"))).isTrue();
         assertThat(installer.canHandle(new File("/x/etc/io.multistack.access.vxlan.cfg"))).isFalse();
     }
