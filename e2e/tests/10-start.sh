@@ -48,3 +48,33 @@ test_listens_only_where_configured() {
     elsewhere=$(app_log_lines | grep -i 'listening on' | grep -vF "$HUB_IP:$VXLAN_PORT" | head -1)
     [[ -z $elsewhere ]] || fail "the appliance listened elsewhere than $HUB_IP:$VXLAN_PORT: $elsewhere"
 }
+
+udp_sockets_on_vxlan_port() { in_hub ss -Hlun "sport = :$VXLAN_PORT" | grep -c .; }
+vxlan_sockets_are() { (($(udp_sockets_on_vxlan_port) == $1)); }
+
+# Resizing the data-path loops (etc/io.multistack.loops.cfg) is a restart of the endpoint and
+# of every tenant stack on the new loops: afterwards each site is answered again, by its own
+# tenant, through one socket per loop; removing the file goes back to one loop per processor.
+test_loops_resized_live() {
+    require_appliance
+    local since site
+    on_test_exit "app_remove_cfg io.multistack.loops"
+    since=$(now_ms)
+    app_write_cfg io.multistack.loops "threads = 1"
+    wait_until 20 app_log_find "1 data-path loop(s)" >/dev/null ||
+        fail "no '1 data-path loop(s)' in the log within 20 s of writing threads = 1"
+    wait_until 20 vxlan_sockets_are 1 ||
+        fail "not one UDP socket on port $VXLAN_PORT after threads = 1: $(udp_sockets_on_vxlan_port)"
+    for site in A B C; do
+        expect_answers_within "$site" "$TENANT_IP" "$since" 30
+        expect_eq "site $site: MAC of $TENANT_IP (its own tenant)" "${TENANT_MAC[$site]}" \
+            "$(site_neigh_mac "$site" "$TENANT_IP")"
+    done
+    since=$(now_ms)
+    app_remove_cfg io.multistack.loops
+    wait_until 20 vxlan_sockets_are "$(nproc)" ||
+        fail "not $(nproc) UDP sockets on port $VXLAN_PORT after the file went: $(udp_sockets_on_vxlan_port)"
+    for site in A B C; do
+        expect_answers_within "$site" "$TENANT_IP" "$since" 30
+    done
+}
