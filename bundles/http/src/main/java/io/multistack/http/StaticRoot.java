@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -58,26 +59,9 @@ final class StaticRoot {
         if (bad != null) {
             return bad;
         }
-        Path candidate = root;
-        for (String segment : segments) {
-            candidate = candidate.resolve(segment); // a single name: cannot be absolute or climb
-        }
-        Path real;
-        try {
-            real = candidate.toRealPath();
-        } catch (NoSuchFileException e) {
-            return new Refused(404, "no such file");
-        } catch (IOException | RuntimeException e) {
-            return new Refused(404, e.toString());
-        }
-        if (!real.startsWith(root)) {
-            return new Refused(403, "link out of the root");
-        }
-        BasicFileAttributes attributes;
-        try {
-            attributes = Files.readAttributes(real, BasicFileAttributes.class); // a real path: no links left
-        } catch (IOException e) {
-            return new Refused(404, e.toString());
+        Target found = locate(root, segments);
+        if (!(found instanceof File(Path real, BasicFileAttributes attributes))) {
+            return found;
         }
         if (attributes.isDirectory()) {
             if (!rawPath.endsWith("/")) {
@@ -113,17 +97,48 @@ final class StaticRoot {
 
     /** A directory's index.html, which may itself be a link. */
     private Target index(Path path) {
+        Target found = locate(path.getParent(), List.of(INDEX));
+        return found instanceof File(Path real, BasicFileAttributes attributes) ? regularFile(real, attributes) : found;
+    }
+
+    /**
+     * The real path of {@code segments} below {@code start} (a real path inside the root) and
+     * its attributes, as a {@link File} whatever its type, or why not. While no segment is a
+     * symbolic link the path is already real: one {@code lstat} per segment, where
+     * {@code toRealPath} would check every component from {@code /} and then need a
+     * {@code stat}. A link anywhere hands over to the kernel's resolution, which must still end
+     * inside the root.
+     */
+    private Target locate(Path start, List<String> segments) {
+        Path path = start;
         try {
-            Path real = path.toRealPath();
-            if (!real.startsWith(root)) {
-                return new Refused(403, "link out of the root");
+            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            for (String segment : segments) {
+                path = path.resolve(segment); // a single name: cannot be absolute or climb
+                attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (attributes.isSymbolicLink()) {
+                    return throughLinks(start, segments);
+                }
             }
-            return regularFile(real, Files.readAttributes(real, BasicFileAttributes.class));
+            return new File(path, attributes);
         } catch (NoSuchFileException e) {
             return new Refused(404, "no such file");
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return new Refused(404, e.toString());
         }
+    }
+
+    private Target throughLinks(Path start, List<String> segments) throws IOException {
+        Path candidate = start;
+        for (String segment : segments) {
+            candidate = candidate.resolve(segment);
+        }
+        Path real = candidate.toRealPath();
+        if (!real.startsWith(root)) {
+            return new Refused(403, "link out of the root");
+        }
+        return new File(real, Files.readAttributes(real, BasicFileAttributes.class)); // a real path: no links left
     }
 
     private static Target regularFile(Path real, BasicFileAttributes attributes) {

@@ -208,6 +208,15 @@ class RequestHandlerTest {
         }
 
         @Test
+        void an_index_that_links_out_of_the_root_is_refused() throws Exception {
+            Files.createDirectories(www.resolve("linked"));
+            Files.createSymbolicLink(www.resolve("linked").resolve("index.html"), base.resolve("secret"));
+            Exchange.Response response = one(get("/linked/"));
+            assertThat(response.body()).doesNotContain("SECRET");
+            assertThat(one(get("/linked/index.html")).status()).isEqualTo(403);
+        }
+
+        @Test
         void a_link_inside_the_root_is_served() throws Exception {
             Files.createSymbolicLink(www.resolve("in"), www.resolve("hello.txt"));
             assertThat(one(get("/in")).body()).isEqualTo("0123456789");

@@ -1,12 +1,14 @@
 package io.multistack.stack.osgi;
 
 import io.netty.buffer.ByteBuf;
+import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -15,22 +17,32 @@ import java.util.function.Consumer;
  * that other tenants share; drained in batches by one task at a time, so a frame costs a
  * queue node, not a task; and a batch is bounded too, so a busy tenant cannot starve the
  * other tenants on its loop.
+ *
+ * <p>Most frames are offered on the loop itself (the VXLAN endpoint's socket for a tenant is
+ * read on the tenant's loop): those wait in a plain array deque that is reused, with no
+ * queue node or atomic operation per frame; frames from other threads (a link reader, a
+ * packet the kernel did not steer) take the concurrent queue. Each source stays in order.
  */
 final class FrameInbox {
     static final int CAPACITY = 4096;
     static final int BATCH = 256;
 
     private final Executor loop;
+    private final BooleanSupplier onLoopThread;
     private final Consumer<ByteBuf> stack;
     private final Runnable afterBatch;
     private final ConcurrentLinkedQueue<ByteBuf> frames = new ConcurrentLinkedQueue<>();
+    /** Frames offered on the loop thread; touched by that thread only. Grows once, then is reused. */
+    private final ArrayDeque<ByteBuf> local = new ArrayDeque<>(0);
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final LongAdder overflow = new LongAdder();
     private final Runnable drain = this::drain;
 
-    FrameInbox(Executor loop, Consumer<ByteBuf> stack, Runnable afterBatch) {
+    /** @param onLoopThread whether the calling thread is the loop's (then no other thread runs its tasks) */
+    FrameInbox(Executor loop, BooleanSupplier onLoopThread, Consumer<ByteBuf> stack, Runnable afterBatch) {
         this.loop = loop;
+        this.onLoopThread = onLoopThread;
         this.stack = stack;
         this.afterBatch = afterBatch;
     }
@@ -43,7 +55,11 @@ final class FrameInbox {
             frame.release();
             return false;
         }
-        frames.offer(frame);
+        if (onLoopThread.getAsBoolean()) {
+            local.add(frame);
+        } else {
+            frames.offer(frame);
+        }
         return scheduleDrain();
     }
 
@@ -70,24 +86,38 @@ final class FrameInbox {
     }
 
     private void drain() {
+        int budget = BATCH;
         ByteBuf frame;
-        for (int budget = BATCH; budget > 0 && (frame = frames.poll()) != null; budget--) {
+        while (budget > 0 && (frame = local.poll()) != null) {
+            budget--;
+            size.decrementAndGet();
+            stack.accept(frame);
+        }
+        while (budget > 0 && (frame = frames.poll()) != null) {
+            budget--;
             size.decrementAndGet();
             stack.accept(frame);
         }
         afterBatch.run();
         drainScheduled.set(false);
         // a frame offered while the flag was still set found no task to wake: schedule one for it
-        if (!frames.isEmpty()) {
+        if (!local.isEmpty() || !frames.isEmpty()) {
             scheduleDrain();
         }
     }
 
+    /** The loop stopped: what waits is released (the local deque only on its own thread). */
     private void releaseAll() {
         ByteBuf frame;
         while ((frame = frames.poll()) != null) {
             size.decrementAndGet();
             frame.release();
+        }
+        if (onLoopThread.getAsBoolean()) {
+            while ((frame = local.poll()) != null) {
+                size.decrementAndGet();
+                frame.release();
+            }
         }
         drainScheduled.set(false);
     }

@@ -67,7 +67,8 @@ final class LoopTenantStack implements TenantStack, StackContext {
         this.tcp = tcp;
         this.taps = taps;
         this.transport = new TenantTransportImpl(this);
-        this.inbox = new FrameInbox(loop, frame -> core.receive(frame, clock.nanoTime()), this::afterWork);
+        this.inbox = new FrameInbox(loop, loop::inEventLoop, frame -> core.receive(frame, clock.nanoTime()),
+                this::afterWork);
         this.toInbox = this::receiveOnLoop;
     }
 

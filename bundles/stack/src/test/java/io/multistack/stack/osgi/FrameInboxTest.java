@@ -16,7 +16,9 @@ class FrameInboxTest {
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
     private final List<ByteBuf> delivered = new ArrayList<>();
     private int batches;
-    private final FrameInbox inbox = new FrameInbox(tasks::add, delivered::add, () -> batches++);
+    /** Whether the test plays the loop's own thread (frames from the endpoint on the tenant's loop). */
+    private boolean onLoop;
+    private final FrameInbox inbox = new FrameInbox(tasks::add, () -> onLoop, delivered::add, () -> batches++);
 
     @Test
     void framesOfferedTogetherAreDeliveredByOneTaskInOrder() {
@@ -64,11 +66,44 @@ class FrameInboxTest {
         Executor stopped = task -> {
             throw new RejectedExecutionException("stopped");
         };
-        FrameInbox closed = new FrameInbox(stopped, delivered::add, () -> batches++);
+        FrameInbox closed = new FrameInbox(stopped, () -> false, delivered::add, () -> batches++);
         ByteBuf frame = frame(1);
         assertThat(closed.offer(frame)).isFalse();
         assertThat(frame.refCnt()).isZero();
         assertThat(delivered).isEmpty();
+    }
+
+    @Test
+    void framesFromTheLoopAndFromOtherThreadsAreAllDeliveredEachInItsOrder() {
+        List<ByteBuf> fromLoop = new ArrayList<>();
+        List<ByteBuf> fromElsewhere = new ArrayList<>();
+        for (int i = 0; i < FrameInbox.BATCH + 10; i++) {
+            onLoop = i % 3 != 0;
+            ByteBuf frame = frame(i);
+            (onLoop ? fromLoop : fromElsewhere).add(frame);
+            assertThat(inbox.offer(frame)).isTrue();
+        }
+        assertThat(tasks).as("one task for all of them").hasSize(1);
+        while (!tasks.isEmpty()) {
+            tasks.poll().run();
+        }
+        assertThat(delivered).hasSize(FrameInbox.BATCH + 10);
+        assertThat(delivered.stream().filter(fromLoop::contains).toList()).containsExactlyElementsOf(fromLoop);
+        assertThat(delivered.stream().filter(fromElsewhere::contains).toList()).containsExactlyElementsOf(fromElsewhere);
+        assertThat(inbox.size()).isZero();
+    }
+
+    @Test
+    void theCapacityCountsFramesFromBothSources() {
+        for (int i = 0; i < FrameInbox.CAPACITY; i++) {
+            onLoop = i % 2 == 0;
+            assertThat(inbox.offer(frame(i))).isTrue();
+        }
+        onLoop = true;
+        ByteBuf excess = frame(-1);
+        assertThat(inbox.offer(excess)).isFalse();
+        assertThat(excess.refCnt()).isZero();
+        assertThat(inbox.overflow()).isEqualTo(1);
     }
 
     private static ByteBuf frame(int marker) {
