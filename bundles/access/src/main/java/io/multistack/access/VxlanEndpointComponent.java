@@ -199,7 +199,7 @@ public final class VxlanEndpointComponent implements AccessTable {
             try {
                 UdpTransport.steerByInnerDestination(bound.get(0), bound.size());
                 steering = ", steered to the tenant's loop";
-            } catch (IOException | RuntimeException notSteered) {
+            } catch (IOException | RuntimeException | LinkageError notSteered) { // LinkageError: no native access
                 // still correct, only slower: a packet may then be read on a loop that is not its tenant's
                 steering = ", spread by flow hash";
                 LOG.log(Level.WARNING, "VXLAN endpoint: packets are not steered to their tenants'' loops: {0}",
