@@ -14,6 +14,8 @@ import io.multistack.api.flow.AccessTable;
 import io.multistack.api.flow.LowerMapping;
 import io.multistack.api.flow.TunnelRow;
 import io.multistack.api.flow.VlanRow;
+import io.multistack.api.loop.DataPathLoops;
+import io.multistack.api.stack.TenantStack;
 import io.multistack.itest.Packets.Arp;
 import io.multistack.itest.Packets.Ethernet;
 import io.multistack.itest.Packets.IcmpEcho;
@@ -66,6 +68,9 @@ public class VxlanPingIT {
 
     @Inject
     private CommandProcessor commandProcessor;
+
+    @Inject
+    private DataPathLoops dataPathLoops;
 
     private SiteHost host;
     private int port;
@@ -127,6 +132,25 @@ public class VxlanPingIT {
         // Site B: the same host MAC and address, behind VNI 101.
         host = SiteHost.bind(port, VNI_B, HOST_MAC, HOST_IP);
 
+        assertThat(Packets.mac(resolveTenantMac().source())).as("MAC answering site B").isEqualTo("02:6d:73:00:02:59");
+    }
+
+    /** Placement and steering follow one rule: the stack runs on the loop whose socket its MAC selects. */
+    @Test
+    public void eachTenantRunsOnTheDataPathLoopItsMacSelects() throws Exception {
+        TenantStacks stacks = new TenantStacks(context);
+        TenantStack a = stacks.stack("A");
+        TenantStack b = stacks.stack("B");
+        assertThat(a.transport().eventLoop()).isSameAs(dataPathLoops.loopFor(a.settings().mac()));
+        assertThat(b.transport().eventLoop()).isSameAs(dataPathLoops.loopFor(b.settings().mac()));
+        if (dataPathLoops.loops().size() > 1) {
+            // VLANs 600 and 601: MACs ending in 0x58 and 0x59 take neighbouring loops
+            assertThat(a.transport().eventLoop()).isNotSameAs(b.transport().eventLoop());
+        }
+        // and each is reached through the steered sockets
+        assertThat(Packets.mac(resolveTenantMac().source())).as("MAC answering site A").isEqualTo(TENANT_MAC);
+        host.close();
+        host = SiteHost.bind(port, VNI_B, HOST_MAC, HOST_IP);
         assertThat(Packets.mac(resolveTenantMac().source())).as("MAC answering site B").isEqualTo("02:6d:73:00:02:59");
     }
 
