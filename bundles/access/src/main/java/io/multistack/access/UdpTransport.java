@@ -13,8 +13,9 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 
 /**
- * Native epoll when its classes and library are present (Linux), NIO otherwise. The epoll
- * package is an optional import, so every reference to it stays behind {@link #epoll()}.
+ * The endpoint's sockets on native epoll or on NIO, as the data-path loops they run on
+ * ({@code DataPathLoops.nativeEpoll()}); every method takes that choice. The epoll package is
+ * an optional import, so every reference to it stays behind an {@code epoll} check.
  *
  * <p>Receiving: with epoll, one {@code recvmmsg} fills up to {@link #DATAGRAMS_PER_READ}
  * slots of {@link #MAX_DATAGRAM} bytes in one buffer, and each datagram is a slice of it.
@@ -45,26 +46,7 @@ final class UdpTransport {
 
     private UdpTransport() {}
 
-    static IoHandlerFactory ioHandlerFactory() {
-        return ioHandlerFactory(EPOLL);
-    }
-
-    static ChannelFactory<? extends DatagramChannel> channelFactory() {
-        return channelFactory(EPOLL);
-    }
-
-    /** Socket options of the VXLAN endpoint: buffers, batched reads, the sender's water mark. */
-    static Bootstrap configure(Bootstrap bootstrap) {
-        return configure(bootstrap, EPOLL);
-    }
-
-    /** Segmented datagrams (UDP GSO) when the transport and the kernel have them; otherwise {@code null}. */
-    static BurstWriter.Segmenter segmenter() {
-        return segmenter(EPOLL);
-    }
-
-    // the same with the transport chosen by the caller (tests run both where epoll exists)
-
+    /** Loops for these sockets; the appliance's come from the loops bundle, tests make their own. */
     static IoHandlerFactory ioHandlerFactory(boolean epoll) {
         return epoll ? Epoll.ioHandlerFactory() : NioIoHandler.newFactory();
     }
@@ -73,6 +55,7 @@ final class UdpTransport {
         return epoll ? Epoll.channelFactory() : NioDatagramChannel::new;
     }
 
+    /** Socket options of the VXLAN endpoint: buffers, batched reads, the sender's water mark. */
     static Bootstrap configure(Bootstrap bootstrap, boolean epoll) {
         bootstrap.option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
@@ -83,6 +66,7 @@ final class UdpTransport {
         return bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM));
     }
 
+    /** Segmented datagrams (UDP GSO) when the transport and the kernel have them; otherwise {@code null}. */
     static BurstWriter.Segmenter segmenter(boolean epoll) {
         return epoll ? Epoll.segmenter() : null;
     }
@@ -107,6 +91,7 @@ final class UdpTransport {
         return epoll ? "epoll: recvmmsg, sendmmsg" + (Epoll.segmenter() != null ? ", UDP GSO" : "") : "nio";
     }
 
+    /** Whether native epoll works on this machine (tests run both transports where it does). */
     static boolean epoll() {
         return EPOLL;
     }

@@ -67,7 +67,7 @@ final class StaticRoot {
             if (!rawPath.endsWith("/")) {
                 return new Redirect(rawPath + "/");
             }
-            Target index = index(real.resolve(INDEX));
+            Target index = index(real);
             return index instanceof File ? index : new Directory(real, rawPath);
         }
         return regularFile(real, attributes);
@@ -95,9 +95,9 @@ final class StaticRoot {
         return null;
     }
 
-    /** A directory's index.html, which may itself be a link. */
-    private Target index(Path path) {
-        Target found = locate(path.getParent(), List.of(INDEX));
+    /** The index.html of a directory (a real path inside the root), which may itself be a link. */
+    private Target index(Path directory) {
+        Target found = locate(directory, List.of(INDEX));
         return found instanceof File(Path real, BasicFileAttributes attributes) ? regularFile(real, attributes) : found;
     }
 

@@ -86,15 +86,8 @@ final class FrameInbox {
     }
 
     private void drain() {
-        int budget = BATCH;
         ByteBuf frame;
-        while (budget > 0 && (frame = local.poll()) != null) {
-            budget--;
-            size.decrementAndGet();
-            stack.accept(frame);
-        }
-        while (budget > 0 && (frame = frames.poll()) != null) {
-            budget--;
+        for (int budget = BATCH; budget > 0 && (frame = next()) != null; budget--) {
             size.decrementAndGet();
             stack.accept(frame);
         }
@@ -104,6 +97,12 @@ final class FrameInbox {
         if (!local.isEmpty() || !frames.isEmpty()) {
             scheduleDrain();
         }
+    }
+
+    /** On the loop: the next frame, those offered on the loop first. */
+    private ByteBuf next() {
+        ByteBuf frame = local.poll();
+        return frame != null ? frame : frames.poll();
     }
 
     /** The loop stopped: what waits is released (the local deque only on its own thread). */
