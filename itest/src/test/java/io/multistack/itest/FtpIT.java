@@ -102,7 +102,7 @@ public class FtpIT {
         assertThat(process.service()).isEqualTo("ftp");
         assertThat(process.status()).contains("listening on").contains(":21").contains("passive 50000-50100");
         assertThat(String.valueOf(a.getProperty("data.folder"))).endsWith("tenants/A/ftp");
-        assertThat(String.valueOf(a.getProperty("stack.target"))).isEqualTo("(tenant=A)");
+        assertThat(a.getProperty("stack.id")).isEqualTo(new TenantStacks(context).serviceId("A"));
         assertThat(Files.isDirectory(Path.of(String.valueOf(a.getProperty("data.folder"))))).isTrue();
         assertThat(String.valueOf(ftpOf("B").getProperty("data.folder"))).endsWith("tenants/B/ftp");
         Eventually.within(APPLIED, () -> assertThat(Shell.linesWithWords(shell.run("flow:table"), "A", "ftp", "running"))

@@ -79,7 +79,7 @@ public class HttpIT {
         assertThat(http.service()).isEqualTo("http");
         assertThat(http.status()).isEqualTo("listening on 192.168.1.1:80, 0 connections");
         ServiceReference<ServerProcess> reference = httpOf("A").iterator().next();
-        assertThat(String.valueOf(reference.getProperty("stack.target"))).isEqualTo("(tenant=A)");
+        assertThat(reference.getProperty("stack.id")).isEqualTo(new TenantStacks(context).serviceId("A"));
         // its www folder is created beside its data folder: data/tenants/A/www
         Path data = Path.of(String.valueOf(reference.getProperty("data.folder")));
         assertThat(data).endsWith(Path.of("tenants", "A", "http"));

@@ -2,10 +2,13 @@ package io.multistack.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.multistack.api.stack.TenantStack;
+import io.multistack.api.process.ServerProcess;
+import io.multistack.api.process.ServerProcessFactory;
+import io.multistack.api.process.ServerProcesses;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import javax.inject.Inject;
@@ -21,30 +24,23 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.component.runtime.ServiceComponentRuntime;
-import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
-import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
-import org.osgi.service.component.runtime.dto.SatisfiedReferenceDTO;
+import org.osgi.framework.ServiceReference;
 
 /**
  * Isolation is structural: each instance of a third party's server process (the example
- * bundle) is given its own tenant's stack and data folder and cannot be given another's, while
- * both tenants, with identical addresses, run side by side.
+ * bundle) is given its own tenant's stack and data folder, while both tenants, with identical
+ * addresses, run side by side.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class IsolationIT {
     private static final Duration APPLIED = Duration.ofSeconds(5);
-    private static final String GREETING_COMPONENT = "io.multistack.example.greeting.GreetingProcess";
 
     @Inject
     private BundleContext context;
 
     @Inject
     private ConfigurationAdmin configurationAdmin;
-
-    @Inject
-    private ServiceComponentRuntime scr;
 
     private ApplianceHome home;
 
@@ -67,32 +63,39 @@ public class IsolationIT {
     }
 
     @Test
-    public void eachInstanceIsBoundToItsOwnTenantsStackOnly() throws Exception {
+    public void eachInstanceRunsOnItsOwnTenantsStackOnly() throws Exception {
+        TenantStacks stacks = new TenantStacks(context);
+        RunningProcesses processes = new RunningProcesses(context);
         for (String tenant : List.of("A", "B")) {
-            ComponentConfigurationDTO instance = instanceOf(tenant);
-            SatisfiedReferenceDTO stack = Arrays.stream(instance.satisfiedReferences)
-                    .filter(reference -> reference.name.equals("stack")).findFirst().orElseThrow();
-
-            assertThat(stack.target).as("%s's stack reference target", tenant).isEqualTo("(tenant=" + tenant + ")");
-            assertThat(stack.boundServices).as("stacks bound to %s's instance", tenant).hasSize(1);
-            assertThat(stack.boundServices[0].properties).containsEntry(TenantStack.TENANT, tenant);
-            // The other tenant's stack exists and matches the reference's interface, but not its target.
             String other = tenant.equals("A") ? "B" : "A";
-            assertThat(new TenantStacks(context).references(other)).hasSize(1);
-            assertThat(Arrays.stream(stack.boundServices).map(service -> service.properties.get(TenantStack.TENANT)))
-                    .doesNotContain(other);
+            Object stackId = processes.references(tenant, "greeting").iterator().next()
+                    .getProperty(ServerProcesses.STACK_ID);
+
+            assertThat(stackId).as("%s's instance runs on %s's stack", tenant, tenant)
+                    .isEqualTo(stacks.serviceId(tenant));
+            // the other tenant's stack exists, with the same address, and is not the one given
+            assertThat(stackId).isNotEqualTo(stacks.serviceId(other));
         }
     }
 
     @Test
     public void eachInstanceGetsItsOwnDataFolder() throws Exception {
         for (String tenant : List.of("A", "B")) {
-            Map<String, Object> properties = instanceOf(tenant).properties;
+            ServiceReference<ServerProcess> instance = new RunningProcesses(context).references(tenant, "greeting")
+                    .iterator().next();
 
-            assertThat(properties).containsEntry("tenant", tenant).containsEntry("service", "greeting");
-            assertThat(Path.of(String.valueOf(properties.get("data.folder"))))
+            assertThat(Path.of(String.valueOf(instance.getProperty(ServerProcesses.DATA_FOLDER))))
                     .isEqualTo(home.tenantData(tenant).resolve("greeting")).isDirectory();
         }
+    }
+
+    @Test
+    public void theExampleBundleProvidesOneFactoryWhateverTheNumberOfTenants() throws Exception {
+        Collection<ServiceReference<ServerProcessFactory>> factories = context.getServiceReferences(
+                ServerProcessFactory.class, "(service=greeting)");
+
+        assertThat(factories).hasSize(1);
+        assertThat(factories.iterator().next().getBundle()).isEqualTo(greetingBundle());
     }
 
     @Test
@@ -101,17 +104,6 @@ public class IsolationIT {
         assertThat(processes.get("A", "greeting").tenant()).isEqualTo("A");
         assertThat(processes.get("B", "greeting").tenant()).isEqualTo("B");
         assertThat(processes.get("A", "greeting").status()).startsWith("tcp 192.168.1.1:7000");
-    }
-
-    /** The active instance of the example component whose configuration is {@code tenant}'s. */
-    private ComponentConfigurationDTO instanceOf(String tenant) throws Exception {
-        ComponentDescriptionDTO description = scr.getComponentDescriptionDTO(greetingBundle(), GREETING_COMPONENT);
-        assertThat(description).as("the example's component description").isNotNull();
-        List<ComponentConfigurationDTO> instances = scr.getComponentConfigurationDTOs(description).stream()
-                .filter(instance -> tenant.equals(instance.properties.get("tenant"))).toList();
-        assertThat(instances).as("greeting instances for %s", tenant).hasSize(1);
-        assertThat(instances.get(0).state).isEqualTo(ComponentConfigurationDTO.ACTIVE);
-        return instances.get(0);
     }
 
     private Bundle greetingBundle() {

@@ -2,6 +2,7 @@ package io.multistack.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.multistack.api.process.ServerProcessFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -165,7 +167,9 @@ public class TenantBundleIT {
             assertThat(stacks.names()).containsExactly("A", "F");
             assertThat(processes.tenantsRunning("greeting")).containsExactly("F");
         });
-        assertThat(processes.references("F", "greeting").iterator().next().getBundle()).isEqualTo(bundle);
+        // the instance comes from the factory the tenant's bundle registered
+        assertThat(context.getServiceReferences(ServerProcessFactory.class, "(service=greeting)"))
+                .singleElement().extracting(ServiceReference::getBundle).isEqualTo(bundle);
 
         bundle.stop();
 

@@ -1,8 +1,7 @@
 package io.multistack.diag;
 
+import io.multistack.api.process.ProcessContext;
 import io.multistack.api.process.ServerProcess;
-import io.multistack.api.process.ServerProcesses;
-import io.multistack.api.stack.TenantStack;
 import io.multistack.api.stack.TenantTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -14,12 +13,11 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * What the diagnostic server processes share: bind TCP and UDP servers on the tenant's
- * own transport at activation, close them at deactivation.
+ * own transport when started, close them when stopped. They have no settings.
  */
 abstract class DiagnosticProcess implements ServerProcess {
     private static final Logger LOG = System.getLogger("io.multistack.diag");
@@ -28,11 +26,11 @@ abstract class DiagnosticProcess implements ServerProcess {
     private final String service;
     private final List<Channel> channels = new ArrayList<>();
 
-    DiagnosticProcess(TenantStack stack, Map<String, Object> configuration, String service) throws InterruptedException {
-        this.tenant = ServerProcesses.tenant(configuration);
+    DiagnosticProcess(ProcessContext context, String service) throws InterruptedException {
+        this.tenant = context.tenant();
         this.service = service;
         try {
-            bind(stack.transport());
+            bind(context.stack().transport());
         } catch (InterruptedException | RuntimeException failed) {
             close();
             throw failed;
@@ -65,7 +63,13 @@ abstract class DiagnosticProcess implements ServerProcess {
         channels.clear();
     }
 
-    final void stopped() {
+    @Override
+    public final boolean reconfigure(java.util.Map<String, Object> settings) {
+        return true; // nothing to configure
+    }
+
+    @Override
+    public final void stop() {
         close();
         LOG.log(Level.INFO, "Tenant {0}: {1} stopped", tenant, service);
     }

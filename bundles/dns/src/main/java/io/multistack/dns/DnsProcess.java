@@ -1,8 +1,7 @@
 package io.multistack.dns;
 
+import io.multistack.api.process.ProcessContext;
 import io.multistack.api.process.ServerProcess;
-import io.multistack.api.process.ServerProcesses;
-import io.multistack.api.stack.TenantStack;
 import io.multistack.api.stack.TenantTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -19,23 +18,15 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
 
 /**
- * The {@code dns} server process: an authoritative name server inside one tenant, on UDP and
- * TCP port 53 of the tenant's address, serving the zone files of the tenant's data folder.
- * The shared {@link ZoneWatcher} reports edits of the folder, so edited zones are served without
- * a restart and an idle tenant has no thread or timer of its own; changed settings reactivate the
- * component (DS does that when there is no modified method).
+ * The {@code dns} server process of one tenant: an authoritative name server on UDP and TCP
+ * port 53 of the tenant's address, serving the zone files of the tenant's data folder. The
+ * shared {@link ZoneWatcher} reports edits of the folder, so edited zones are served without a
+ * restart and an idle tenant has no thread or timer of its own; changed settings restart the
+ * instance (the default of {@link ServerProcess#reconfigure}). Started by {@link DnsProcessFactory}.
  */
-@Component(configurationPid = "io.multistack.process.dns", configurationPolicy = ConfigurationPolicy.REQUIRE,
-        immediate = true, service = ServerProcess.class, property = "service=dns")
-public final class DnsProcess implements ServerProcess {
+final class DnsProcess implements ServerProcess {
     private static final Logger LOG = System.getLogger("io.multistack.dns");
     /** A TCP client silent this long is disconnected. */
     private static final long TCP_IDLE_MILLIS = 10_000;
@@ -50,21 +41,19 @@ public final class DnsProcess implements ServerProcess {
     /** Open TCP connections: closed with the server, not left to their idle timeout. */
     private final ChannelGroup connections;
 
-    @Activate
-    public DnsProcess(@Reference(name = "stack") TenantStack stack, @Reference ZoneWatcher zoneWatcher,
-            Map<String, Object> configuration) throws InterruptedException {
-        this.tenant = ServerProcesses.tenant(configuration);
-        this.settings = DnsSettings.from(configuration);
-        this.zones = new ZoneFolder(ServerProcesses.dataFolder(configuration), tenant);
+    DnsProcess(ProcessContext context, ZoneWatcher zoneWatcher) throws InterruptedException {
+        this.tenant = context.tenant();
+        this.settings = DnsSettings.from(context.settings());
+        this.zones = new ZoneFolder(context.dataFolder(), tenant);
         // watched before the first read, so an edit in between is not missed
         this.zoneWatch = zoneWatcher.watch(zones.folder(), this::pollSafely);
         zones.poll();
         this.processor = new QueryProcessor(zones::catalog, settings.maxUdpSize(), counters);
-        this.connections = new DefaultChannelGroup("dns-" + tenant, stack.transport().eventLoop());
+        this.connections = new DefaultChannelGroup("dns-" + tenant, context.stack().transport().eventLoop());
         try {
-            bind(stack.transport());
+            bind(context.stack().transport());
         } catch (InterruptedException | RuntimeException failed) {
-            deactivate();
+            stop();
             throw failed;
         }
         LOG.log(Level.INFO, "Tenant {0}: dns started on port {1} with {2} zones from {3}", tenant, settings.port(),
@@ -103,8 +92,8 @@ public final class DnsProcess implements ServerProcess {
         }
     }
 
-    @Deactivate
-    void deactivate() {
+    @Override
+    public void stop() {
         try {
             zoneWatch.close();
         } catch (Exception cannot) {

@@ -1,11 +1,12 @@
 package io.multistack.flow;
 
+import io.multistack.api.process.ServerProcess;
+import io.multistack.api.process.ServerProcessFactory;
 import io.multistack.api.process.ServerProcesses;
 import io.multistack.api.stack.TenantStack;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Dictionary;
@@ -15,12 +16,16 @@ import java.util.Hashtable;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ConfigurationEvent;
@@ -34,47 +39,53 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * The upper mapping {@code [stack ⇔ server processes]}: for every tenant and every service its
- * {@code services} key lists, one factory configuration {@code io.multistack.process.SERVICE~TENANT}
- * whose stack target is that tenant alone. Declarative services does the rest: the instance runs
- * while the tenant, the configuration and a bundle providing the service are all there, and
- * stops when any of them goes. Per-tenant settings ({@code etc/io.multistack.SERVICE~TENANT.cfg})
- * are merged in and follow edits live.
+ * {@code services} key lists, one instance started by the {@link ServerProcessFactory} of the
+ * bundle that provides the service, given that tenant's stack alone, and published as a
+ * {@link ServerProcess} service. Per-tenant settings ({@code etc/io.multistack.SERVICE~TENANT.cfg})
+ * reach the instance and follow edits live.
  *
- * <p>Adding a tenant must not cost more with every tenant already there: the mapping remembers
- * which settings files exist (from ConfigurationAdmin's events) instead of searching all
- * configurations for one on every add, and finds the configurations it owns by name.
+ * <p>All starting and stopping happens on one worker thread, in order ({@link ProcessInstances}
+ * holds the state). Whoever takes a tenant's stack or a factory away waits until the instances
+ * that used it have stopped, so an instance never outlives its stack or its bundle's classes.
+ * Adding a tenant costs the same whatever the number of tenants: no configuration, component or
+ * service filter per instance, and the settings files that exist are remembered from
+ * ConfigurationAdmin's events instead of searched for on every add.
  */
 @Component(immediate = true, service = ConfigurationListener.class)
 public final class UpperMapping implements ConfigurationListener {
     private static final Logger LOG = System.getLogger("io.multistack.flow");
-    /** Keys of a settings file that belong to the mapping itself and cannot be overridden. */
-    private static final Set<String> RESERVED = Set.of(ServerProcesses.TENANT, ServerProcesses.SERVICE,
-            ServerProcesses.DATA_FOLDER, ServerProcesses.LOG_FOLDER, ServerProcesses.STACK_REFERENCE + ".target");
+    /** How long a stack or a factory that goes waits for its instances to stop. */
+    private static final long STOP_WAIT_SECONDS = 30;
 
+    private final BundleContext context;
     private final ConfigurationAdmin configurationAdmin;
-    private final Path home;
-    /** Configuration work happens off the SCR thread, one change at a time, in order. */
     private final ExecutorService worker = Executors.newSingleThreadExecutor(
             runnable -> new Thread(runnable, "multistack-upper-mapping"));
-    /** What each tenant lists; touched on the worker thread only. */
-    private final Map<String, Set<String>> wanted = new HashMap<>();
+    private final ProcessInstances instances;
     /** PIDs of the settings files that exist, {@code io.multistack.SERVICE~TENANT}; worker thread only. */
     private final Set<String> settingsFiles = new HashSet<>();
+    private volatile Thread workerThread;
 
     @Activate
     public UpperMapping(BundleContext context, @Reference ConfigurationAdmin configurationAdmin) {
+        this.context = context;
         this.configurationAdmin = configurationAdmin;
         String homeProperty = context.getProperty("multistack.home");
-        this.home = homeProperty != null ? Path.of(homeProperty) : context.getDataFile("").toPath();
+        Path home = homeProperty != null ? Path.of(homeProperty) : context.getDataFile("").toPath();
+        this.instances = new ProcessInstances(home, new Registrations(), this::settings);
         // the first task: files that exist now; events (queued behind it) tell of later ones
-        worker.execute(this::findSettingsFiles);
+        worker.execute(() -> {
+            workerThread = Thread.currentThread();
+            findSettingsFiles();
+        });
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindStack(TenantStack stack, Map<String, Object> properties) {
         String tenant = stack.name();
         Set<String> services = new LinkedHashSet<>(stack.settings().services());
-        worker.execute(() -> reconcile(tenant, services));
+        long stackId = (Long) properties.get(Constants.SERVICE_ID);
+        worker.execute(() -> instances.tenant(tenant, stack, stackId, services));
     }
 
     void updatedStack(TenantStack stack, Map<String, Object> properties) {
@@ -83,13 +94,34 @@ public final class UpperMapping implements ConfigurationListener {
 
     void unbindStack(TenantStack stack) {
         String tenant = stack.name();
-        worker.execute(() -> reconcile(tenant, Set.of()));
+        await("tenant " + tenant + " goes", () -> instances.tenantGone(tenant));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindFactory(ServerProcessFactory factory, Map<String, Object> properties) {
+        String service = serviceOf(properties);
+        if (service == null) {
+            LOG.log(Level.WARNING, "A ServerProcessFactory without a ''service'' property (service id {0}) is ignored",
+                    properties.get(Constants.SERVICE_ID));
+            return;
+        }
+        worker.execute(() -> instances.factory(service, factory));
+    }
+
+    void unbindFactory(ServerProcessFactory factory, Map<String, Object> properties) {
+        String service = serviceOf(properties);
+        if (service != null) {
+            await("the provider of " + service + " goes", () -> instances.factoryGone(service, factory));
+        }
     }
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        worker.execute(instances::stopAll);
         worker.shutdown();
-        worker.awaitTermination(5, TimeUnit.SECONDS);
+        if (!worker.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            LOG.log(Level.ERROR, "Server processes still stopping after {0} s", STOP_WAIT_SECONDS);
+        }
     }
 
     /** A settings file changed: the instance it belongs to gets the new settings. */
@@ -109,16 +141,39 @@ public final class UpperMapping implements ConfigurationListener {
             } else {
                 settingsFiles.add(pid);
             }
-            if (wanted.getOrDefault(tenant, Set.of()).contains(service)) {
-                write(tenant, service);
-            }
+            instances.settingsChanged(tenant, service);
         });
     }
 
-    /** Whether a factory PID is that of per-tenant settings of a service (not an instance, not a tenant). */
+    private static String serviceOf(Map<String, Object> properties) {
+        Object service = properties.get(ServerProcesses.SERVICE);
+        return service instanceof String name && !name.isBlank() ? name : null;
+    }
+
+    /** Runs {@code work} on the worker and waits for it: what goes must not be used after this returns. */
+    private void await(String what, Runnable work) {
+        if (Thread.currentThread() == workerThread) {
+            work.run(); // a start on the worker took something away itself
+            return;
+        }
+        try {
+            Future<?> done = worker.submit(work);
+            done.get(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException failed) {
+            LOG.log(Level.ERROR, "Server processes: {0}, but its instances did not stop in time: {1}", what,
+                    failed.toString());
+        }
+    }
+
+    /**
+     * Whether a factory PID may be that of per-tenant settings of a service. The appliance's
+     * other factory PIDs (tunnels, links) pass too, harmlessly: no tenant lists them as a service.
+     */
     private static boolean isSettings(String factoryPid) {
         return factoryPid != null && factoryPid.startsWith(ServerProcesses.SETTINGS_PID_PREFIX)
-                && !factoryPid.startsWith(ServerProcesses.PID_PREFIX) && !factoryPid.equals(TenantConfig.PID);
+                && !factoryPid.equals(TenantConfig.PID);
     }
 
     private void findSettingsFiles() {
@@ -135,71 +190,19 @@ public final class UpperMapping implements ConfigurationListener {
         }
     }
 
-    private void reconcile(String tenant, Set<String> services) {
-        Set<String> before = wanted.getOrDefault(tenant, Set.of());
-        for (String service : before) {
-            if (!services.contains(service)) {
-                delete(tenant, service);
-            }
-        }
-        for (String service : services) {
-            if (!before.contains(service)) {
-                write(tenant, service);
-            }
-        }
-        if (services.isEmpty()) {
-            wanted.remove(tenant);
-        } else {
-            wanted.put(tenant, Set.copyOf(services));
-        }
-    }
-
-    private void write(String tenant, String service) {
-        try {
-            Path data = home.resolve("data").resolve("tenants").resolve(tenant).resolve(service);
-            Path logs = home.resolve("log").resolve("tenants").resolve(tenant);
-            Files.createDirectories(data);
-            Files.createDirectories(logs);
-            Dictionary<String, Object> properties = new Hashtable<>(settings(tenant, service));
-            properties.put(ServerProcesses.TENANT, tenant);
-            properties.put(ServerProcesses.SERVICE, service);
-            properties.put(ServerProcesses.DATA_FOLDER, data.toString());
-            properties.put(ServerProcesses.LOG_FOLDER, logs.toString());
-            // the structural isolation: this instance can only ever be given this tenant's stack
-            properties.put(ServerProcesses.STACK_REFERENCE + ".target", "(" + TenantStack.TENANT + "=" + tenant + ")");
-            Configuration configuration = configurationAdmin.getFactoryConfiguration(ServerProcesses.pid(service),
-                    tenant, "?");
-            configuration.updateIfDifferent(properties);
-        } catch (IOException | RuntimeException failed) {
-            LOG.log(Level.ERROR, "Tenant {0}: cannot configure service {1}: {2}", tenant, service, failed.toString());
-        }
-    }
-
-    private void delete(String tenant, String service) {
-        try {
-            // by name, as write made it (a filter would scan every configuration of the appliance)
-            configurationAdmin.getFactoryConfiguration(ServerProcesses.pid(service), tenant, "?").delete();
-        } catch (IOException | RuntimeException failed) {
-            LOG.log(Level.ERROR, "Tenant {0}: cannot stop service {1}: {2}", tenant, service, failed.toString());
-        }
-    }
-
-    /** The tenant's settings file for the service, without the keys the mapping owns. */
+    /** The tenant's settings file for the service, without the keys Configuration Admin and FileInstall add. */
     private Map<String, Object> settings(String tenant, String service) {
-        Map<String, Object> settings = new HashMap<>();
-        if (!settingsFiles.contains(ServerProcesses.SETTINGS_PID_PREFIX + service + "~" + tenant)) {
-            return settings;
+        String pid = ServerProcesses.settingsPid(service) + "~" + tenant;
+        if (!settingsFiles.contains(pid)) {
+            return Map.of();
         }
+        Map<String, Object> settings = new HashMap<>();
         try {
-            Configuration[] found = configurationAdmin.listConfigurations("(" + Constants.SERVICE_PID + "="
-                    + ServerProcesses.SETTINGS_PID_PREFIX + service + "~" + tenant + ")");
+            Configuration[] found = configurationAdmin.listConfigurations("(" + Constants.SERVICE_PID + "=" + pid + ")");
             if (found != null && found[0].getProperties() != null) {
                 Dictionary<String, Object> file = found[0].getProperties();
                 for (String key : Collections.list(file.keys())) {
-                    if (RESERVED.contains(key)) {
-                        LOG.log(Level.WARNING, "{0}: key ''{1}'' is set by the flow manager and ignored here",
-                                file.get("felix.fileinstall.filename"), key);
-                    } else if (!key.startsWith("service.") && !key.startsWith("felix.")) {
+                    if (!key.startsWith("service.") && !key.startsWith("felix.")) {
                         settings.put(key, file.get(key));
                     }
                 }
@@ -207,6 +210,23 @@ public final class UpperMapping implements ConfigurationListener {
         } catch (IOException | InvalidSyntaxException failed) {
             LOG.log(Level.WARNING, "Tenant {0}: settings of {1} unreadable: {2}", tenant, service, failed.toString());
         }
-        return settings;
+        return Collections.unmodifiableMap(settings);
+    }
+
+    /** Instances are published by this bundle, with the properties the mapping gives them. */
+    private final class Registrations implements ProcessInstances.Publisher {
+        @Override
+        public Object publish(ServerProcess process, Map<String, Object> properties) {
+            return context.registerService(ServerProcess.class, process, new Hashtable<>(properties));
+        }
+
+        @Override
+        public void withdraw(Object handle) {
+            try {
+                ((ServiceRegistration<?>) handle).unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework is stopping this bundle: its services are gone already
+            }
+        }
     }
 }

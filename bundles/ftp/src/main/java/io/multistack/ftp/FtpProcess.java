@@ -1,51 +1,39 @@
 package io.multistack.ftp;
 
+import io.multistack.api.process.ProcessContext;
 import io.multistack.api.process.ServerProcess;
-import io.multistack.api.process.ServerProcesses;
-import io.multistack.api.stack.TenantStack;
-import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.Map;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
-import org.osgi.service.component.annotations.Reference;
 
 /**
- * The {@code ftp} server process: an FTP server inside one tenant, on that tenant's stack
- * alone. Files live in {@code data/tenants/NAME/ftp} (the data folder the flow manager
- * passes), settings and users (see {@link FtpSettings}) come from
- * {@code etc/io.multistack.ftp~NAME.cfg} and apply live.
+ * The {@code ftp} server process of one tenant: an FTP server on that tenant's stack alone.
+ * Files live in {@code data/tenants/NAME/ftp} (the data folder the flow manager passes),
+ * settings and users (see {@link FtpSettings}) come from {@code etc/io.multistack.ftp~NAME.cfg}
+ * and apply live. Started by {@link FtpProcessFactory}.
  */
-@Component(configurationPid = "io.multistack.process.ftp", configurationPolicy = ConfigurationPolicy.REQUIRE,
-        immediate = true, service = ServerProcess.class, property = "service=ftp")
-public final class FtpProcess implements ServerProcess {
+final class FtpProcess implements ServerProcess {
     private static final Logger LOG = System.getLogger("io.multistack.ftp");
 
     private final String tenant;
     private final FtpServer server;
 
-    @Activate
-    public FtpProcess(@Reference(name = "stack") TenantStack stack, Map<String, Object> configuration)
-            throws IOException, InterruptedException {
-        this.tenant = ServerProcesses.tenant(configuration);
+    FtpProcess(ProcessContext context) throws Exception {
+        this.tenant = context.tenant();
         FtpSettings settings;
         try {
-            settings = FtpSettings.from(configuration);
+            settings = FtpSettings.from(context.settings());
         } catch (IllegalArgumentException invalid) {
             LOG.log(Level.ERROR, "Tenant {0}: ftp settings rejected: {1}", tenant, invalid.getMessage());
             throw invalid;
         }
-        FileArea area = new FileArea(ServerProcesses.dataFolder(configuration).toAbsolutePath());
+        FileArea area = new FileArea(context.dataFolder().toAbsolutePath());
         int leftovers = AtomicUpload.removeLeftovers(area.root());
         if (leftovers > 0) {
             LOG.log(Level.INFO, "Tenant {0}: ftp removed {1} unfinished upload(s) of an earlier run", tenant,
                     leftovers);
         }
-        this.server = new FtpServer(tenant, stack.transport(), area, settings);
+        this.server = new FtpServer(tenant, context.stack().transport(), area, settings);
         try {
             server.start();
         } catch (Exception failed) { // Netty's sync() also throws undeclared checked exceptions (BindException)
@@ -56,15 +44,15 @@ public final class FtpProcess implements ServerProcess {
         LOG.log(Level.INFO, "Tenant {0}: ftp started, {1}, files in {2}", tenant, server.status(), area.root());
     }
 
-    @Modified
-    void modified(Map<String, Object> configuration) {
+    @Override
+    public boolean reconfigure(Map<String, Object> configuration) {
         FtpSettings settings;
         try {
             settings = FtpSettings.from(configuration);
         } catch (IllegalArgumentException invalid) {
             LOG.log(Level.ERROR, "Tenant {0}: ftp settings rejected, the previous ones stay: {1}", tenant,
                     invalid.getMessage());
-            return;
+            return true;
         }
         try {
             server.apply(settings);
@@ -73,10 +61,11 @@ public final class FtpProcess implements ServerProcess {
             LOG.log(Level.ERROR, "Tenant {0}: ftp cannot listen on port {1}, settings not applied: {2}", tenant,
                     settings.port(), failed.toString());
         }
+        return true;
     }
 
-    @Deactivate
-    void deactivate() {
+    @Override
+    public void stop() {
         server.stop();
         LOG.log(Level.INFO, "Tenant {0}: ftp stopped", tenant);
     }

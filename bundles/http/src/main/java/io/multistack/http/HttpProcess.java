@@ -1,29 +1,20 @@
 package io.multistack.http;
 
+import io.multistack.api.process.ProcessContext;
 import io.multistack.api.process.ServerProcess;
-import io.multistack.api.process.ServerProcesses;
 import io.multistack.api.stack.TenantStack;
-import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.Map;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
-import org.osgi.service.component.annotations.Reference;
 
 /**
- * The {@code http} server process: a static web server inside one tenant, on that tenant's
- * stack alone. Files come from {@code data/tenants/NAME/www} (created when missing), the
- * access log goes to {@code log/tenants/NAME/http-access.log}, settings (see
- * {@link HttpSettings}) from {@code etc/io.multistack.http~NAME.cfg}, applied live.
+ * The {@code http} server process of one tenant: a static web server on that tenant's stack
+ * alone. Files come from {@code data/tenants/NAME/www} (created when missing), the access log
+ * goes to {@code log/tenants/NAME/http-access.log}, settings (see {@link HttpSettings}) from
+ * {@code etc/io.multistack.http~NAME.cfg}, applied live. Started by {@link HttpProcessFactory}.
  */
-@Component(configurationPid = "io.multistack.process.http", configurationPolicy = ConfigurationPolicy.REQUIRE,
-        immediate = true, service = ServerProcess.class, property = "service=http")
-public final class HttpProcess implements ServerProcess {
+final class HttpProcess implements ServerProcess {
     static final String ACCESS_LOG = "http-access.log";
     private static final Logger LOG = System.getLogger("io.multistack.http");
 
@@ -32,14 +23,12 @@ public final class HttpProcess implements ServerProcess {
     private final AccessLog accessLog;
     private final HttpServer server;
 
-    @Activate
-    public HttpProcess(@Reference(name = "stack") TenantStack stack, Map<String, Object> configuration)
-            throws IOException, InterruptedException {
-        this.tenant = ServerProcesses.tenant(configuration);
-        HttpSettings settings = settings(configuration);
-        this.root = new StaticRoot(www(configuration));
-        this.accessLog = new AccessLog(ServerProcesses.logFolder(configuration).resolve(ACCESS_LOG),
-                stack.transport().eventLoop());
+    HttpProcess(ProcessContext context) throws Exception {
+        this.tenant = context.tenant();
+        TenantStack stack = context.stack();
+        HttpSettings settings = settings(context.settings());
+        this.root = new StaticRoot(www(context.dataFolder()));
+        this.accessLog = new AccessLog(context.logFolder().resolve(ACCESS_LOG), stack.transport().eventLoop());
         this.server = new HttpServer(stack.transport(), new Site(root, settings, accessLog, new Timestamps()));
         try {
             server.start();
@@ -53,20 +42,19 @@ public final class HttpProcess implements ServerProcess {
     }
 
     /** The tenant's www folder: beside the data folder the flow manager gives the service. */
-    static Path www(Map<String, ?> configuration) {
-        Path data = ServerProcesses.dataFolder(configuration).toAbsolutePath();
-        return data.getParent().resolve("www");
+    static Path www(Path dataFolder) {
+        return dataFolder.toAbsolutePath().getParent().resolve("www");
     }
 
-    @Modified
-    void modified(Map<String, Object> configuration) throws InterruptedException {
+    @Override
+    public boolean reconfigure(Map<String, Object> configuration) {
         HttpSettings settings;
         try {
             settings = HttpSettings.from(configuration);
         } catch (IllegalArgumentException invalid) {
             LOG.log(Level.ERROR, "Tenant {0}: http settings rejected, the previous ones stay: {1}", tenant,
                     invalid.getMessage());
-            return;
+            return true;
         }
         try {
             server.apply(server.site().with(settings));
@@ -75,10 +63,11 @@ public final class HttpProcess implements ServerProcess {
             LOG.log(Level.ERROR, "Tenant {0}: http cannot listen on port {1}, settings not applied: {2}", tenant,
                     settings.port(), failed.toString());
         }
+        return true;
     }
 
-    @Deactivate
-    void deactivate() {
+    @Override
+    public void stop() {
         server.stop();
         accessLog.close();
         LOG.log(Level.INFO, "Tenant {0}: http stopped", tenant);

@@ -1,7 +1,8 @@
 package io.multistack.example.greeting;
 
+import io.multistack.api.process.ProcessContext;
 import io.multistack.api.process.ServerProcess;
-import io.multistack.api.stack.TenantStack;
+import io.multistack.api.process.ServerProcessFactory;
 import io.multistack.api.stack.TenantTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -11,87 +12,75 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
 
 /**
  * The {@code greeting} server process: a TCP server inside one tenant that answers every
  * connection with one line, {@code Hello from tenant NAME (greeting TEXT)}, and closes it.
  *
- * <p>Everything a server process needs is in the annotations:
+ * <p>A server process is two things:
  * <ul>
- * <li>{@code configurationPid = "io.multistack.process.greeting"}: the service name is
- *     {@code greeting}; the flow manager creates one configuration per tenant whose
- *     {@code services} key lists it, and declarative services creates one instance per
- *     configuration ({@code configurationPolicy = REQUIRE}: none without one).</li>
- * <li>the reference named {@code stack}: the flow manager sets its target to
- *     {@code (tenant=NAME)}, so this instance can only ever get its own tenant's stack.</li>
- * <li>{@code service = ServerProcess.class}: operators see the instance in {@code flow:table}.</li>
+ * <li>a {@link ServerProcessFactory} service with the property {@code service=greeting}: the
+ *     name tenants put in their {@code services} key. This component is that service; the
+ *     bundle registers it once, whatever the number of tenants.</li>
+ * <li>the {@link ServerProcess} that {@link #start} returns for one tenant. It gets that
+ *     tenant's stack and nothing else from the {@link ProcessContext}, binds its server there,
+ *     and is stopped when the tenant, its listing of the service or this bundle goes.</li>
  * </ul>
- * A change to {@code etc/io.multistack.greeting~NAME.cfg} reaches the instance as a new
- * configuration; without a {@code @Modified} method, declarative services simply restarts it.
+ * Settings come from {@code etc/io.multistack.greeting~NAME.cfg}: {@code port} (default 7000)
+ * and {@code text} (default {@code v1}). This example does not apply an edit itself: the
+ * default {@link ServerProcess#reconfigure} has the flow manager restart the instance.
  */
-@Component(configurationPid = "io.multistack.process.greeting", configurationPolicy = ConfigurationPolicy.REQUIRE,
-        immediate = true, service = ServerProcess.class)
-public final class GreetingProcess implements ServerProcess {
-
-    /**
-     * The instance's configuration, read through a typed view with the defaults of its settings.
-     * {@code tenant} and {@code service} come from the flow manager; {@code port} and {@code text}
-     * from the tenant's settings file, when it sets them.
-     */
-    @interface Settings {
-        String tenant();
-
-        String service() default "greeting";
-
-        /** TCP port inside the tenant. */
-        int port() default 7000;
-
-        /** Shown in the greeting: lets a test tell two versions or two settings apart. */
-        String text() default "v1";
-    }
-
-    private final Settings settings;
-    private final AtomicLong greeted = new AtomicLong();
-    private final Channel server;
-
-    @Activate
-    public GreetingProcess(@Reference(name = "stack") TenantStack stack, Settings settings)
-            throws InterruptedException {
-        this.settings = settings;
-        String line = "Hello from tenant " + stack.name() + " (greeting " + settings.text() + ")\n";
-        TenantTransport transport = stack.transport();
-        // The tenant's own transport: its event loop and its channel types, bound to its address.
-        this.server = new ServerBootstrap()
-                .group(transport.eventLoop())
-                .channelFactory(transport.serverChannels())
-                .childHandler(new Greeter(line, greeted))
-                .bind(settings.port()).sync().channel();
-    }
-
-    @Deactivate
-    void deactivate() {
-        server.close().syncUninterruptibly();
-    }
+@Component(service = ServerProcessFactory.class, property = "service=greeting")
+public final class GreetingProcess implements ServerProcessFactory {
 
     @Override
-    public String tenant() {
-        return settings.tenant();
+    public ServerProcess start(ProcessContext context) throws InterruptedException {
+        return new Greeting(context);
     }
 
-    @Override
-    public String service() {
-        return settings.service();
-    }
+    /** One tenant's greeting server. */
+    static final class Greeting implements ServerProcess {
+        private final String tenant;
+        private final AtomicLong greeted = new AtomicLong();
+        private final Channel server;
 
-    @Override
-    public String status() {
-        return "tcp " + server.localAddress().toString().replaceFirst("^/", "") + ", " + greeted.get() + " greeted";
+        Greeting(ProcessContext context) throws InterruptedException {
+            this.tenant = context.tenant();
+            Map<String, Object> settings = context.settings();
+            int port = Integer.parseInt(String.valueOf(settings.getOrDefault("port", "7000")).strip());
+            String text = String.valueOf(settings.getOrDefault("text", "v1"));
+            String line = "Hello from tenant " + tenant + " (greeting " + text + ")\n";
+            TenantTransport transport = context.stack().transport();
+            // The tenant's own transport: its event loop and its channel types, bound to its address.
+            this.server = new ServerBootstrap()
+                    .group(transport.eventLoop())
+                    .channelFactory(transport.serverChannels())
+                    .childHandler(new Greeter(line, greeted))
+                    .bind(port).sync().channel();
+        }
+
+        @Override
+        public String tenant() {
+            return tenant;
+        }
+
+        @Override
+        public String service() {
+            return "greeting";
+        }
+
+        @Override
+        public String status() {
+            return "tcp " + server.localAddress().toString().replaceFirst("^/", "") + ", " + greeted.get() + " greeted";
+        }
+
+        @Override
+        public void stop() {
+            server.close().syncUninterruptibly();
+        }
     }
 
     /** Writes the line to each new connection, then closes it. One instance serves all connections. */
