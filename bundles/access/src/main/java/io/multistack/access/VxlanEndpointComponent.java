@@ -248,6 +248,11 @@ public final class VxlanEndpointComponent implements AccessTable {
         return List.copyOf(started);
     }
 
+    /** Sockets read by our own {@link DatagramReceiver}s (the rest, if any, Netty reads). */
+    int ownReaders() {
+        return receivers.size();
+    }
+
     private void closeChannel() {
         List<DatagramReceiver> reading = receivers;
         receivers = List.of();
