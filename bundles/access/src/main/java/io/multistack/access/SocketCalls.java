@@ -23,6 +23,8 @@ final class SocketCalls {
     static final int EAGAIN = 11;
     static final int MSG_TRUNC = 0x20;
     static final int MSG_DONTWAIT = 0x40;
+    /** fcntl: the lowest free descriptor ≥ arg for the same open file, with FD_CLOEXEC set. */
+    private static final int F_DUPFD_CLOEXEC = 1030;
 
     /** Where a call leaves errno; one per caller, allocated with its other native memory. */
     static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
@@ -32,9 +34,10 @@ final class SocketCalls {
     private static final MethodHandle RECVMMSG = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("recvmmsg"),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS),
             Linker.Option.captureCallState("errno"));
-    /** int dup(int fd) */
-    private static final MethodHandle DUP = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("dup"),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT), Linker.Option.captureCallState("errno"));
+    /** int fcntl(int fd, int cmd, ...), called with one int argument */
+    private static final MethodHandle FCNTL = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("fcntl"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2),
+            Linker.Option.captureCallState("errno"));
 
     private SocketCalls() {}
 
@@ -58,18 +61,21 @@ final class SocketCalls {
         }
     }
 
-    /** A second descriptor of the same open socket, as dup(2). */
+    /**
+     * A second descriptor of the same open socket, as dup(2), but closed on exec like Netty's
+     * own: a process started meanwhile must not keep the socket (and its port) open.
+     */
     static int dup(MemorySegment state, int fd) throws IOException {
         int copy;
         try {
-            copy = (int) DUP.invokeExact(state, fd);
+            copy = (int) FCNTL.invokeExact(state, fd, F_DUPFD_CLOEXEC, 0);
         } catch (RuntimeException | Error failed) {
             throw failed;
         } catch (Throwable impossible) {
             throw new IllegalStateException(impossible);
         }
         if (copy < 0) {
-            throw new IOException("dup(" + fd + "): errno " + (int) ERRNO.get(state, 0L));
+            throw new IOException("fcntl(" + fd + ", F_DUPFD_CLOEXEC): errno " + (int) ERRNO.get(state, 0L));
         }
         return copy;
     }

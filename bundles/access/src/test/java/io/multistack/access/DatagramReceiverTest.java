@@ -200,6 +200,7 @@ class DatagramReceiverTest {
         int duplicate = receiver.fd().intValue();
         assertThat(duplicate).isNotEqualTo(((io.netty.channel.unix.UnixChannel) endpoint).fd().intValue());
         assertThat(receiver.inEpollSet()).isTrue();
+        assertThat(closedOnExec(duplicate)).as("a started process does not inherit the socket").isTrue();
 
         receiver.close();
         receiver.close(); // twice: nothing happens
@@ -295,6 +296,13 @@ class DatagramReceiverTest {
         }
         await(() -> handed.get() >= already + count);
         assertThat(handed).hasValue(already + count);
+    }
+
+    /** FD_CLOEXEC, which /proc shows as O_CLOEXEC (octal 02000000) among the descriptor's flags. */
+    private static boolean closedOnExec(int fd) throws IOException {
+        String flags = Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd)).stream()
+                .filter(line -> line.startsWith("flags:")).findFirst().orElseThrow();
+        return (Integer.parseInt(flags.substring("flags:".length()).trim(), 8) & 02000000) != 0;
     }
 
     private static int openDescriptors() throws IOException {
