@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
  * of their VLAN. When a VLAN has several sites, the site of a destination MAC is learned
  * from traffic, as a VXLAN VTEP does, and unknown or broadcast destinations go to all.
  */
-final class TunnelSwitch implements FrameReceiver {
+final class TunnelSwitch implements FrameReceiver, SiteDatagrams {
     /** Where encapsulated packets leave: the UDP socket in production, a list in tests. */
     interface Underlay {
         /** Takes ownership of the packet; false when it was dropped instead of queued or sent. */
@@ -50,7 +50,8 @@ final class TunnelSwitch implements FrameReceiver {
     }
 
     /** A UDP payload from {@code remote} (IPv4 as int). Takes ownership of the buffer. */
-    void fromSite(int remote, ByteBuf packet) {
+    @Override
+    public void fromSite(int remote, ByteBuf packet) {
         try {
             int vni = Vxlan.decode(packet);
             Tunnel tunnel = table.lookup(remote, vni);
@@ -110,7 +111,8 @@ final class TunnelSwitch implements FrameReceiver {
     }
 
     /** A datagram too long for the receive slot, cut by the kernel: counted as malformed. */
-    void truncated(ByteBuf packet) {
+    @Override
+    public void truncated(ByteBuf packet) {
         malformed.increment();
         packet.release();
     }

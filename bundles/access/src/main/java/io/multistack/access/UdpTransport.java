@@ -17,20 +17,26 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
  * ({@code DataPathLoops.nativeEpoll()}); every method takes that choice. The epoll package is
  * an optional import, so every reference to it stays behind an {@code epoll} check.
  *
- * <p>Receiving: with epoll, one {@code recvmmsg} fills up to {@link #DATAGRAMS_PER_READ}
- * slots of {@link #MAX_DATAGRAM} bytes in one buffer, and each datagram is a slice of it.
- * NIO reads one datagram per system call into a buffer of the same size.
+ * <p>Receiving: with epoll and native access (FFM), the endpoint reads each socket itself
+ * ({@link #receive}, {@link DatagramReceiver}): one {@code recvmmsg} fills up to 16 slots of
+ * {@link #MAX_DATAGRAM} bytes in one pooled buffer, each datagram is a slice of it, and
+ * nothing else is allocated per datagram. Otherwise Netty reads ({@link #configure}): with
+ * epoll, its {@code recvmmsg} fills up to {@link #DATAGRAMS_PER_READ} slots of one 64 KiB
+ * buffer and makes a {@code DatagramPacket} per datagram; NIO reads one datagram per system
+ * call into a buffer of {@link #MAX_DATAGRAM}.
  */
 final class UdpTransport {
     /**
      * Bytes per received datagram: a VXLAN header and an Ethernet frame of MTU 1500 with an
      * 802.1Q tag fit with room to spare (Netty's default for datagrams is the same 2048). A
-     * longer datagram is cut to this length by the kernel, so a datagram that fills its slot
-     * exactly is taken as cut and dropped.
+     * longer datagram is cut to this length by the kernel and dropped: our own reads see the
+     * kernel's MSG_TRUNC; Netty's reads do not, so there a datagram that fills its slot
+     * exactly is taken as cut.
      */
     static final int MAX_DATAGRAM = 2048;
+    /** Slots of Netty's recvmmsg (when it reads: no native access). */
     static final int DATAGRAMS_PER_READ = 32;
-    /** recvmmsg calls per readiness event, before the loop runs its tasks (the sends) again. */
+    /** Netty's recvmmsg calls per readiness event, before the loop runs its tasks (the sends) again. */
     private static final int READS_PER_EVENT = 4;
     /** Outbound bytes the socket may hold before the sender pauses: ~700 full-size packets. */
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 << 10, 1 << 20);
@@ -55,7 +61,10 @@ final class UdpTransport {
         return epoll ? Epoll.channelFactory() : NioDatagramChannel::new;
     }
 
-    /** Socket options of the VXLAN endpoint: buffers, batched reads, the sender's water mark. */
+    /**
+     * Socket options of the VXLAN endpoint: buffers, the sender's water mark, and batched
+     * reads for when Netty reads (everywhere but under {@link #receive}).
+     */
     static Bootstrap configure(Bootstrap bootstrap, boolean epoll) {
         bootstrap.option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
@@ -87,8 +96,38 @@ final class UdpTransport {
         ReuseportSteering.attach(Epoll.fd(first), sockets);
     }
 
-    static String name(boolean epoll) {
-        return epoll ? "epoll: recvmmsg, sendmmsg" + (Epoll.segmenter() != null ? ", UDP GSO" : "") : "nio";
+    /**
+     * Why the endpoint cannot read its sockets itself, or {@code null} when it can: that
+     * takes epoll and native access for the FFM calls.
+     */
+    static String ownReadsUnavailable(boolean epoll) {
+        if (!epoll) {
+            return "no native epoll";
+        }
+        try {
+            Epoll.checkNativeAccess();
+            return null;
+        } catch (IllegalCallerException | LinkageError | UnsupportedOperationException denied) {
+            Throwable cause = denied.getCause() != null ? denied.getCause() : denied; // ExceptionInInitializerError
+            return "no native access (" + cause + ")";
+        }
+    }
+
+    /**
+     * Reads {@code channel} (epoll, bound with {@code AUTO_READ} off so that Netty never
+     * reads it) with our own recvmmsg from now on, handing each datagram to {@code sink} on
+     * the channel's loop.
+     */
+    static DatagramReceiver receive(io.netty.channel.Channel channel, SiteDatagrams sink) throws java.io.IOException {
+        return Epoll.receive(channel, sink);
+    }
+
+    static String name(boolean epoll, boolean ownReads) {
+        if (!epoll) {
+            return "nio";
+        }
+        return "epoll: " + (ownReads ? "recvmmsg through FFM" : "Netty's recvmmsg") + ", sendmmsg"
+                + (Epoll.segmenter() != null ? ", UDP GSO" : "");
     }
 
     /** Whether native epoll works on this machine (tests run both transports where it does). */
@@ -120,6 +159,14 @@ final class UdpTransport {
 
         static int fd(io.netty.channel.Channel channel) {
             return ((io.netty.channel.unix.UnixChannel) channel).fd().intValue();
+        }
+
+        static void checkNativeAccess() {
+            DatagramReceiver.checkNativeAccess();
+        }
+
+        static DatagramReceiver receive(io.netty.channel.Channel channel, SiteDatagrams sink) throws java.io.IOException {
+            return DatagramReceiver.start(channel, fd(channel), sink);
         }
 
         static Bootstrap reusePort(Bootstrap bootstrap) {

@@ -8,6 +8,7 @@ import io.multistack.wire.Ipv4Address;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
@@ -37,7 +38,10 @@ import org.osgi.service.component.annotations.Reference;
  * packets are switched by the access table onto a trunk link, and back. With epoll there is
  * one socket per data-path loop on the same port (SO_REUSEPORT), and the kernel steers each
  * packet to the socket of the loop that runs its tenant ({@link ReuseportSteering}), so it is
- * read, handled and answered on one thread; with NIO, one socket on the first loop. PID
+ * read, handled and answered on one thread; with NIO, one socket on the first loop. With
+ * epoll and native access, each socket is read by our own recvmmsg ({@link DatagramReceiver},
+ * nothing allocated per datagram) and Netty only writes to it; otherwise Netty reads it too
+ * ({@link FromSites}). PID
  * {@code io.multistack.access.vxlan}, keys {@code listen} (default {@code 0.0.0.0:4789};
  * {@code off} for an appliance that is only the server device) and {@code trunk} (default
  * {@code memory}, the in-memory trunk to this appliance's own demux; or the name of a link
@@ -61,6 +65,8 @@ public final class VxlanEndpointComponent implements AccessTable {
     private final SiteSenders toSites;
     private final LongAdder sendErrors = new LongAdder();
     private volatile List<Channel> channels = List.of();
+    /** Our own readers of {@link #channels}, one each; empty where Netty reads them. */
+    private volatile List<DatagramReceiver> receivers = List.of();
     private volatile String listen = DEFAULT_LISTEN;
     private volatile TrunkAttachment trunk;
 
@@ -175,12 +181,14 @@ public final class VxlanEndpointComponent implements AccessTable {
             LOG.log(Level.ERROR, "Rejected {0}: key ''listen'': {1}", ConfigValues.source(properties), bad.getMessage());
             return;
         }
+        String noOwnReads = UdpTransport.ownReadsUnavailable(epoll);
         List<Channel> bound = new ArrayList<>(loops.size());
         try {
             for (int i = 0; i < loops.size(); i++) {
                 SiteSender sender = toSites.get(i);
                 Bootstrap bootstrap = UdpTransport.configure(new Bootstrap().group(loops.get(i))
-                        .channelFactory(UdpTransport.channelFactory(epoll)), epoll).handler(new FromSites(sender));
+                        .channelFactory(UdpTransport.channelFactory(epoll)), epoll).handler(new FromSites(sender))
+                        .option(ChannelOption.AUTO_READ, noOwnReads != null); // ours read from the first datagram
                 if (loops.size() > 1) {
                     UdpTransport.sharedPort(bootstrap);
                 }
@@ -209,12 +217,46 @@ public final class VxlanEndpointComponent implements AccessTable {
         for (int i = 0; i < bound.size(); i++) {
             toSites.get(i).channel(bound.get(i));
         }
+        if (noOwnReads == null) {
+            try {
+                receivers = startReceivers(bound);
+            } catch (IOException | RuntimeException | LinkageError notStarted) {
+                noOwnReads = notStarted.toString();
+            }
+        }
+        if (noOwnReads != null) {
+            bound.forEach(socket -> socket.config().setAutoRead(true));
+            LOG.log(Level.WARNING, "VXLAN endpoint: Netty reads the sockets (a DatagramPacket per datagram): {0}",
+                    noOwnReads);
+        }
         channels = List.copyOf(bound);
         LOG.log(Level.INFO, "VXLAN endpoint listening on {0} ({1}, {2} socket(s){3})", listen,
-                UdpTransport.name(epoll), bound.size(), steering);
+                UdpTransport.name(epoll, noOwnReads == null), bound.size(), steering);
+    }
+
+    /** A receiver per socket, or none: the ones started are closed again if one cannot start. */
+    private List<DatagramReceiver> startReceivers(List<Channel> sockets) throws IOException {
+        List<DatagramReceiver> started = new ArrayList<>(sockets.size());
+        try {
+            for (Channel socket : sockets) {
+                started.add(UdpTransport.receive(socket, tunnelSwitch));
+            }
+        } catch (IOException | RuntimeException | Error failed) {
+            started.forEach(DatagramReceiver::close);
+            throw failed;
+        }
+        return List.copyOf(started);
+    }
+
+    /** Sockets read by our own {@link DatagramReceiver}s (the rest, if any, Netty reads). */
+    int ownReaders() {
+        return receivers.size();
     }
 
     private void closeChannel() {
+        List<DatagramReceiver> reading = receivers;
+        receivers = List.of();
+        reading.forEach(DatagramReceiver::close); // first: nothing reaches the switch from a closing socket
         List<Channel> open = channels;
         channels = List.of();
         for (int i = 0; i < toSites.size(); i++) {
@@ -246,7 +288,11 @@ public final class VxlanEndpointComponent implements AccessTable {
         return new InetSocketAddress(Ipv4Address.toInet(host), port);
     }
 
-    /** Packets from the sites, on the I/O thread of one socket. */
+    /**
+     * The Netty side of one socket, on its I/O thread: resumes the sender when the socket
+     * is writable again and counts failed sends. It reads packets from the sites only where
+     * Netty reads the socket (NIO, no native access); elsewhere {@link DatagramReceiver} does.
+     */
     private final class FromSites extends SimpleChannelInboundHandler<DatagramPacket> {
         /** The sender writing to this handler's socket. */
         private final SiteSender toSites;
@@ -270,7 +316,8 @@ public final class VxlanEndpointComponent implements AccessTable {
                 return;
             }
             if (packet.content().readableBytes() >= UdpTransport.MAX_DATAGRAM) {
-                tunnelSwitch.truncated(packet.content()); // longer than a slot: the kernel cut it
+                // fills its slot: taken as longer and cut by the kernel (Netty does not pass on MSG_TRUNC)
+                tunnelSwitch.truncated(packet.content());
                 return;
             }
             if (!sender.equals(lastSender)) {

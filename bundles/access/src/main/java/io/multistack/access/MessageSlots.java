@@ -1,0 +1,164 @@
+package io.multistack.access;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * The native argument of one {@code recvmmsg} over a fixed number of slots, allocated once:
+ * {@code struct mmsghdr[n]}, each with one {@code struct iovec} (filled per read with the
+ * slot's place in that read's buffer) and room for the sender's address. Linux LP64 layouts,
+ * the same on x86_64 and aarch64:
+ * <pre>
+ * struct iovec        { void *iov_base; size_t iov_len; }                              16 bytes
+ * struct msghdr       { void *msg_name; socklen_t msg_namelen; (4 padding)
+ *                       struct iovec *msg_iov; size_t msg_iovlen;
+ *                       void *msg_control; size_t msg_controllen;
+ *                       int msg_flags; (4 padding) }                                   56 bytes
+ * struct mmsghdr      { struct msghdr msg_hdr; unsigned int msg_len; (4 padding) }     64 bytes
+ * struct sockaddr_in  { sa_family_t sin_family; in_port_t sin_port;
+ *                       struct in_addr sin_addr; unsigned char sin_zero[8]; }          16 bytes
+ * struct sockaddr_in6 { sa_family_t sin6_family; in_port_t sin6_port; uint32_t sin6_flowinfo;
+ *                       struct in6_addr sin6_addr; uint32_t sin6_scope_id; }           28 bytes
+ * </pre>
+ * The name room is a {@code sockaddr_in6}: Netty opens its datagram sockets as IPv6 when the
+ * machine has IPv6, and such a socket names an IPv4 sender as {@code ::ffff:a.b.c.d}.
+ */
+final class MessageSlots {
+    static final StructLayout IOVEC = MemoryLayout.structLayout(ADDRESS.withName("iov_base"),
+            JAVA_LONG.withName("iov_len"));
+    static final StructLayout MSGHDR = MemoryLayout.structLayout(ADDRESS.withName("msg_name"),
+            JAVA_INT.withName("msg_namelen"), MemoryLayout.paddingLayout(4), ADDRESS.withName("msg_iov"),
+            JAVA_LONG.withName("msg_iovlen"), ADDRESS.withName("msg_control"), JAVA_LONG.withName("msg_controllen"),
+            JAVA_INT.withName("msg_flags"), MemoryLayout.paddingLayout(4));
+    static final StructLayout MMSGHDR = MemoryLayout.structLayout(MSGHDR.withName("msg_hdr"),
+            JAVA_INT.withName("msg_len"), MemoryLayout.paddingLayout(4));
+    static final StructLayout SOCKADDR_IN = MemoryLayout.structLayout(JAVA_SHORT.withName("sin_family"),
+            JAVA_SHORT.withName("sin_port"), JAVA_INT.withName("sin_addr"), MemoryLayout.sequenceLayout(8, JAVA_BYTE));
+    static final StructLayout SOCKADDR_IN6 = MemoryLayout.structLayout(JAVA_SHORT.withName("sin6_family"),
+            JAVA_SHORT.withName("sin6_port"), JAVA_INT.withName("sin6_flowinfo"),
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("sin6_addr"), JAVA_INT.withName("sin6_scope_id"));
+
+    static final short AF_INET = 2;
+    static final short AF_INET6 = 10;
+    /** What {@link #senderIpv4} answers for a sender that is not IPv4. */
+    static final long NOT_IPV4 = -1;
+
+    private static final long IOV_BASE = IOVEC.byteOffset(groupElement("iov_base"));
+    private static final long IOV_LEN = IOVEC.byteOffset(groupElement("iov_len"));
+    private static final long MSG_NAME = MSGHDR.byteOffset(groupElement("msg_name"));
+    private static final long MSG_NAMELEN = MSGHDR.byteOffset(groupElement("msg_namelen"));
+    private static final long MSG_IOV = MSGHDR.byteOffset(groupElement("msg_iov"));
+    private static final long MSG_IOVLEN = MSGHDR.byteOffset(groupElement("msg_iovlen"));
+    private static final long MSG_FLAGS = MSGHDR.byteOffset(groupElement("msg_flags"));
+    private static final long MSG_LEN = MMSGHDR.byteOffset(groupElement("msg_len"));
+    private static final long SIN_ADDR = SOCKADDR_IN.byteOffset(groupElement("sin_addr"));
+    private static final long SIN6_ADDR = SOCKADDR_IN6.byteOffset(groupElement("sin6_addr"));
+    /** An address is in network byte order; the int form has the first octet in the high byte. */
+    private static final ValueLayout.OfInt NETWORK_INT = JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN);
+    /** The third 32-bit word of an IPv4-mapped IPv6 address, ::ffff:0:0/96. */
+    private static final int V4_MAPPED_WORD = 0x0000_FFFF;
+
+    /** The layouts above are LP64's; iov_base is written as a long. */
+    static void checkPlatform() {
+        if (ADDRESS.byteSize() != Long.BYTES || MMSGHDR.byteSize() != 64) {
+            throw new UnsupportedOperationException("not an LP64 platform");
+        }
+    }
+
+    private final int count;
+    private final int slotBytes;
+    private final MemorySegment messages;
+    private final MemorySegment iovecs;
+    private final MemorySegment names;
+
+    /** {@code count} slots of {@code slotBytes} each, in native memory of {@code arena}. */
+    MessageSlots(Arena arena, int count, int slotBytes) {
+        this.count = count;
+        this.slotBytes = slotBytes;
+        messages = arena.allocate(MMSGHDR, count);
+        iovecs = arena.allocate(IOVEC, count);
+        names = arena.allocate(SOCKADDR_IN6, count);
+        for (int slot = 0; slot < count; slot++) {
+            MemorySegment iovec = iovecs.asSlice(slot * IOVEC.byteSize(), IOVEC);
+            iovec.set(JAVA_LONG, IOV_LEN, slotBytes);
+            long message = slot * MMSGHDR.byteSize();
+            messages.set(ADDRESS, message + MSG_NAME, names.asSlice(slot * SOCKADDR_IN6.byteSize(), SOCKADDR_IN6));
+            messages.set(ADDRESS, message + MSG_IOV, iovec);
+            messages.set(JAVA_LONG, message + MSG_IOVLEN, 1);
+            // msg_control stays NULL, msg_controllen 0: no ancillary data
+        }
+    }
+
+    /** The {@code struct mmsghdr} array for {@code recvmmsg}. */
+    MemorySegment messages() {
+        return messages;
+    }
+
+    int count() {
+        return count;
+    }
+
+    int slotBytes() {
+        return slotBytes;
+    }
+
+    /**
+     * Aims slot {@code i} at {@code bufferAddress + i * slotBytes}, and resets what the
+     * kernel changes (the name length is in and out).
+     */
+    void pointInto(long bufferAddress) {
+        for (int slot = 0; slot < count; slot++) {
+            iovecs.set(JAVA_LONG, slot * IOVEC.byteSize() + IOV_BASE, bufferAddress + (long) slot * slotBytes);
+            messages.set(JAVA_INT, slot * MMSGHDR.byteSize() + MSG_NAMELEN, (int) SOCKADDR_IN6.byteSize());
+        }
+    }
+
+    /** Bytes of the datagram in {@code slot} (at most the slot's size). */
+    int length(int slot) {
+        return messages.get(JAVA_INT, slot * MMSGHDR.byteSize() + MSG_LEN);
+    }
+
+    /** Whether the kernel cut the datagram in {@code slot} to the slot's size (MSG_TRUNC). */
+    boolean truncated(int slot) {
+        return (messages.get(JAVA_INT, slot * MMSGHDR.byteSize() + MSG_FLAGS) & SocketCalls.MSG_TRUNC) != 0;
+    }
+
+    /** The IPv4 sender of the datagram in {@code slot} as an int, or {@link #NOT_IPV4}. */
+    long senderIpv4(int slot) {
+        int nameLength = messages.get(JAVA_INT, slot * MMSGHDR.byteSize() + MSG_NAMELEN);
+        return ipv4Of(names, slot * SOCKADDR_IN6.byteSize(), nameLength); // no slice: nothing allocated
+    }
+
+    /**
+     * The IPv4 address in the {@code sockaddr_in}, or in the {@code sockaddr_in6} holding an
+     * IPv4-mapped address, at {@code at} in {@code memory}, as the int {@code Ipv4Address.toInt}
+     * makes; otherwise {@link #NOT_IPV4}. {@code nameLength} is what the kernel wrote.
+     */
+    static long ipv4Of(MemorySegment memory, long at, int nameLength) {
+        if (nameLength < Short.BYTES) {
+            return NOT_IPV4;
+        }
+        short family = memory.get(JAVA_SHORT, at);
+        if (family == AF_INET && nameLength >= SIN_ADDR + Integer.BYTES) {
+            return memory.get(NETWORK_INT, at + SIN_ADDR) & 0xFFFF_FFFFL;
+        }
+        long address = at + SIN6_ADDR;
+        if (family == AF_INET6 && nameLength >= SIN6_ADDR + 16
+                && memory.get(JAVA_INT, address) == 0 && memory.get(JAVA_INT, address + 4) == 0
+                && memory.get(NETWORK_INT, address + 8) == V4_MAPPED_WORD) {
+            return memory.get(NETWORK_INT, address + 12) & 0xFFFF_FFFFL;
+        }
+        return NOT_IPV4;
+    }
+}

@@ -1,0 +1,82 @@
+package io.multistack.access;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.io.IOException;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The C library calls of {@link DatagramReceiver}, bound through the FFM API. Loading this
+ * class links them: without native access it fails ({@code IllegalCallerException}, or an
+ * {@code ExceptionInInitializerError} around it), which {@link #check()} turns into a reason.
+ */
+final class SocketCalls {
+    // Linux errno values and flags (x86_64 and aarch64 share them)
+    static final int EINTR = 4;
+    static final int EAGAIN = 11;
+    static final int MSG_TRUNC = 0x20;
+    static final int MSG_DONTWAIT = 0x40;
+    /** fcntl: the lowest free descriptor ≥ arg for the same open file, with FD_CLOEXEC set. */
+    private static final int F_DUPFD_CLOEXEC = 1030;
+
+    /** Where a call leaves errno; one per caller, allocated with its other native memory. */
+    static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker LINKER = Linker.nativeLinker();
+    /** int recvmmsg(int fd, struct mmsghdr *vec, unsigned int vlen, int flags, struct timespec *timeout) */
+    private static final MethodHandle RECVMMSG = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("recvmmsg"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS),
+            Linker.Option.captureCallState("errno"));
+    /** int fcntl(int fd, int cmd, ...), called with one int argument */
+    private static final MethodHandle FCNTL = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("fcntl"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2),
+            Linker.Option.captureCallState("errno"));
+
+    private SocketCalls() {}
+
+    /** Links the calls; throws what FFM throws when it cannot (no native access, no such symbol). */
+    static void check() {
+        // the class initializer did the work
+    }
+
+    /**
+     * One {@code recvmmsg} that never blocks: the number of datagrams received, or
+     * {@code -errno}. {@code state} is a {@link #CALL_STATE} segment.
+     */
+    static int recvmmsg(MemorySegment state, int fd, MemorySegment messages, int count) {
+        try {
+            int received = (int) RECVMMSG.invokeExact(state, fd, messages, count, MSG_DONTWAIT, MemorySegment.NULL);
+            return received >= 0 ? received : -(int) ERRNO.get(state, 0L);
+        } catch (RuntimeException | Error failed) {
+            throw failed;
+        } catch (Throwable impossible) { // invokeExact declares Throwable; a downcall throws nothing checked
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /**
+     * A second descriptor of the same open socket, as dup(2), but closed on exec like Netty's
+     * own: a process started meanwhile must not keep the socket (and its port) open.
+     */
+    static int dup(MemorySegment state, int fd) throws IOException {
+        int copy;
+        try {
+            copy = (int) FCNTL.invokeExact(state, fd, F_DUPFD_CLOEXEC, 0);
+        } catch (RuntimeException | Error failed) {
+            throw failed;
+        } catch (Throwable impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        if (copy < 0) {
+            throw new IOException("fcntl(" + fd + ", F_DUPFD_CLOEXEC): errno " + (int) ERRNO.get(state, 0L));
+        }
+        return copy;
+    }
+}
