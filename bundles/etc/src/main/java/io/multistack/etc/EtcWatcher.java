@@ -3,17 +3,13 @@ package io.multistack.etc;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -21,13 +17,20 @@ import java.util.function.Predicate;
 
 /**
  * Reports files of one folder that were written or removed, as soon as the kernel says so
- * (inotify, through the JDK's WatchService) instead of at the next poll. A file is reported
- * once it has kept the same size and modification time for {@link #SETTLE_MILLIS}, so that a
- * file still being written in place is not read half-way (what FileInstall's stability check
- * does at poll speed); a file renamed into place is complete at once and settles in that time.
+ * instead of at FileInstall's next poll. A file must be complete before it is read:
+ * <ul>
+ * <li>renamed into place, or removed: reported at once;</li>
+ * <li>closed by its writer: reported {@value #CLOSED_SETTLE_MILLIS} ms later unless written
+ *     again meanwhile, so that a script's {@code echo … > f; echo … >> f} arrives as one;</li>
+ * <li>written but not (yet) closed, or anything seen through the JDK's WatchService (which
+ *     reports neither closes nor renames, where inotify through FFM is not allowed): reported
+ *     once it has kept its size and modification time for {@value #SETTLE_MILLIS} ms, the
+ *     stability check FileInstall does at poll speed.</li>
+ * </ul>
  */
 final class EtcWatcher implements AutoCloseable {
     static final long SETTLE_MILLIS = 50;
+    static final long CLOSED_SETTLE_MILLIS = 5;
     private static final Logger LOG = System.getLogger("io.multistack.etc");
 
     private record Stamp(long size, long modified, long dueNanos) {}
@@ -36,20 +39,28 @@ final class EtcWatcher implements AutoCloseable {
     private final Predicate<String> wanted;
     private final Consumer<Path> written;
     private final Consumer<Path> removed;
-    private final WatchService watcher;
+    private final ChangeSource changes;
     private final Thread thread;
     private final Map<Path, Stamp> settling = new HashMap<>();
 
     EtcWatcher(Path folder, Predicate<String> wanted, Consumer<Path> written, Consumer<Path> removed)
             throws IOException {
+        this(folder, wanted, written, removed, ChangeSource.of(folder));
+    }
+
+    EtcWatcher(Path folder, Predicate<String> wanted, Consumer<Path> written, Consumer<Path> removed,
+            ChangeSource changes) {
         this.folder = folder;
         this.wanted = wanted;
         this.written = written;
         this.removed = removed;
-        this.watcher = folder.getFileSystem().newWatchService();
-        folder.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                StandardWatchEventKinds.ENTRY_DELETE);
+        this.changes = changes;
         this.thread = Thread.ofPlatform().daemon().name("multistack-etc-watch").unstarted(this::run);
+    }
+
+    /** {@code inotify} or {@code WatchService}. */
+    String source() {
+        return changes.toString();
     }
 
     void start() {
@@ -58,7 +69,7 @@ final class EtcWatcher implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        watcher.close(); // wakes the thread, which then ends
+        changes.wake(); // the thread ends and closes the source
         try {
             thread.join(TimeUnit.SECONDS.toMillis(2));
         } catch (InterruptedException interrupted) {
@@ -69,29 +80,45 @@ final class EtcWatcher implements AutoCloseable {
     private void run() {
         try {
             while (true) {
-                WatchKey key = settling.isEmpty() ? watcher.take()
-                        : watcher.poll(Math.max(0, earliestDue() - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (key != null) {
-                    for (WatchEvent<?> event : key.pollEvents()) {
-                        if (event.context() instanceof Path name && wanted.test(name.toString())) {
-                            settle(folder.resolve(name));
-                        } else if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
-                            LOG.log(Level.WARNING, "etc/: too many changes at once; FileInstall''s next poll picks "
-                                    + "them up");
-                        }
-                    }
-                    key.reset();
+                List<ChangeSource.Change> seen = changes.await(settling.isEmpty() ? -1
+                        : TimeUnit.NANOSECONDS.toMillis(Math.max(0, earliestDue() - System.nanoTime() + 999_999)));
+                if (seen == null) {
+                    return;
+                }
+                for (ChangeSource.Change change : seen) {
+                    take(change);
                 }
                 reportSettled();
             }
-        } catch (ClosedWatchServiceException | InterruptedException closed) {
-            // closed: the component is going away
+        } catch (IOException | RuntimeException failed) {
+            LOG.log(Level.ERROR, "etc/ is no longer watched ({0}); changes wait for FileInstall''s poll",
+                    failed.toString());
+        } catch (InterruptedException interrupted) {
+            // the component is going away
+        } finally {
+            try {
+                changes.close();
+            } catch (IOException ignored) {
+                // nothing left to do with it
+            }
         }
     }
 
-    /** (Re)starts the wait of a file that changed. */
-    private void settle(Path file) {
-        settling.put(file, stampOf(file, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_MILLIS)));
+    private void take(ChangeSource.Change change) {
+        if (change.kind() == ChangeSource.Kind.OVERFLOW) {
+            LOG.log(Level.WARNING, "etc/: too many changes at once; FileInstall''s next poll picks them up");
+            return;
+        }
+        if (!wanted.test(change.name())) {
+            return;
+        }
+        long waitMillis = switch (change.kind()) {
+            case RENAMED_IN, REMOVED -> 0;
+            case CLOSED -> CLOSED_SETTLE_MILLIS;
+            default -> SETTLE_MILLIS;
+        };
+        Path file = folder.resolve(change.name());
+        settling.put(file, stampOf(file, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis)));
     }
 
     private long earliestDue() {

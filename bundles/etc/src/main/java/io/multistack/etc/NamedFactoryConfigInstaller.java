@@ -29,9 +29,10 @@ import org.osgi.service.component.annotations.Reference;
  *
  * <p>FileInstall polls (every second, and a file waits a second poll to be seen stable), so
  * a new tenant file would wait about two seconds. The folder named by the framework property
- * {@code multistack.etc} is also watched ({@link EtcWatcher}, inotify): a file is applied
- * about {@value EtcWatcher#SETTLE_MILLIS} ms after it was written; FileInstall's later
- * delivery of the same file then changes nothing ({@code updateIfDifferent}).
+ * {@code multistack.etc} is also watched ({@link EtcWatcher}, inotify): a file renamed into
+ * place is applied at once, one closed by its writer {@value EtcWatcher#CLOSED_SETTLE_MILLIS} ms
+ * later; FileInstall's later delivery of the same file then changes nothing
+ * ({@code updateIfDifferent}).
  */
 @Component(service = ArtifactInstaller.class, property = Constants.SERVICE_RANKING + ":Integer=100")
 public final class NamedFactoryConfigInstaller implements ArtifactInstaller {
@@ -61,6 +62,7 @@ public final class NamedFactoryConfigInstaller implements ArtifactInstaller {
             EtcWatcher started = new EtcWatcher(Path.of(etc), name -> NamedFactoryPid.of(name) != null,
                     file -> applyQuietly(file.toFile()), file -> removeQuietly(file.toFile()));
             started.start();
+            LOG.log(Level.DEBUG, "etc/ watched through {0}", started.source());
             return started;
         } catch (IOException | RuntimeException failed) {
             LOG.log(Level.WARNING, "etc/ is not watched ({0}); changes wait for FileInstall''s poll", failed.toString());

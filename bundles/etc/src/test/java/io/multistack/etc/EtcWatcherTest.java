@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -59,12 +60,33 @@ class EtcWatcherTest {
     }
 
     @Test
-    void aFileWrittenInStepsIsReportedWhenItStopsChanging() throws Exception {
+    void writesInQuickSuccessionEndWithTheLastContent() throws Exception {
         Path file = etc.resolve("io.multistack.tenant~B.cfg");
-        Files.writeString(file, "vlan = 6");
-        Thread.sleep(EtcWatcher.SETTLE_MILLIS / 5);
-        Files.writeString(file, "vlan = 601\naddress = 192.168.2.1/24\n");
-        assertThat(next()).isEqualTo("written io.multistack.tenant~B.cfg vlan = 601\naddress = 192.168.2.1/24");
+        Files.writeString(file, "vlan = 6"); // closed: complete, unless written again within a few ms
+        Files.writeString(file, "vlan = 601\n", StandardOpenOption.TRUNCATE_EXISTING);
+        Files.writeString(file, "address = 192.168.2.1/24\n", StandardOpenOption.APPEND);
+        String last;
+        do { // usually one report; a writer paused between its writes may show an earlier, complete step
+            last = next();
+        } while (!last.contains("address"));
+        assertThat(last).isEqualTo("written io.multistack.tenant~B.cfg vlan = 601\naddress = 192.168.2.1/24");
+        Thread.sleep(3 * EtcWatcher.SETTLE_MILLIS);
+        assertThat(reports).as("nothing more").isEmpty();
+    }
+
+    @Test
+    void aFileStillOpenIsNotReadHalfWay() throws Exception {
+        Path file = etc.resolve("io.multistack.tenant~D.cfg");
+        try (var writer = Files.newBufferedWriter(file)) {
+            writer.write("vlan = 6");
+            writer.flush();
+            Thread.sleep(EtcWatcher.SETTLE_MILLIS / 5);
+            writer.write("03\n");
+            writer.flush();
+            Thread.sleep(EtcWatcher.SETTLE_MILLIS / 5);
+            assertThat(reports).as("nothing while the writer keeps writing").isEmpty();
+        }
+        assertThat(next()).isEqualTo("written io.multistack.tenant~D.cfg vlan = 603");
     }
 
     @Test
@@ -77,5 +99,43 @@ class EtcWatcherTest {
         assertThat(next()).isEqualTo("removed io.multistack.tenant~C.cfg");
         Thread.sleep(3 * EtcWatcher.SETTLE_MILLIS);
         assertThat(List.copyOf(reports)).as("files that are not FACTORYPID~NAME.cfg").isEmpty();
+    }
+
+    @Test
+    void inotifyTellsClosesAndRenamesFromOtherWrites() throws Exception {
+        assertThat(watcher.source()).as("the appliance's tests run with native access").isEqualTo("inotify");
+        Path other = Files.createDirectory(etc.resolve("other"));
+        ChangeSource source = ChangeSource.of(other);
+        try {
+            Files.writeString(other.resolve("a.cfg"), "x = 1\n");
+            Files.move(Files.writeString(other.resolve(".b.tmp"), "y = 2\n"), other.resolve("b.cfg"),
+                    StandardCopyOption.ATOMIC_MOVE);
+            Files.delete(other.resolve("a.cfg"));
+            List<ChangeSource.Change> seen = new java.util.ArrayList<>();
+            for (int round = 0; round < 50 && seen.stream().noneMatch(c -> c.name().equals("a.cfg")
+                    && c.kind() == ChangeSource.Kind.REMOVED); round++) {
+                seen.addAll(source.await(100));
+            }
+            assertThat(seen).contains(new ChangeSource.Change("a.cfg", ChangeSource.Kind.CLOSED),
+                    new ChangeSource.Change("b.cfg", ChangeSource.Kind.RENAMED_IN),
+                    new ChangeSource.Change("a.cfg", ChangeSource.Kind.REMOVED));
+        } finally {
+            source.wake();
+            assertThat(source.await(-1)).as("woken").isNull();
+            source.close();
+        }
+    }
+
+    @Test
+    void withoutInotifyTheWatchServiceStillReportsSettledFiles() throws Exception {
+        watcher.close();
+        watcher = new EtcWatcher(etc, name -> NamedFactoryPid.of(name) != null,
+                file -> reports.add("written " + file.getFileName() + " " + content(file)),
+                file -> reports.add("removed " + file.getFileName()), new ChangeSource.FromWatchService(etc));
+        watcher.start();
+        Path file = Files.writeString(etc.resolve("io.multistack.tenant~F.cfg"), "vlan = 605\n");
+        assertThat(next()).isEqualTo("written io.multistack.tenant~F.cfg vlan = 605");
+        Files.delete(file);
+        assertThat(next()).isEqualTo("removed io.multistack.tenant~F.cfg");
     }
 }
