@@ -46,7 +46,7 @@ public class DatagramReceiverBenchmark {
 
     private MultiThreadIoEventLoopGroup group;
     private Channel endpoint;
-    private DatagramReceiver receiver;
+    private EndpointSocket receiver;
     private DatagramChannel site;
     private ByteBuffer packet;
     private final AtomicLong handedOn = new AtomicLong();
@@ -58,7 +58,7 @@ public class DatagramReceiverBenchmark {
         endpoint = UdpTransport.configure(new Bootstrap().group(group).channelFactory(UdpTransport.channelFactory(true)), true)
                 .option(ChannelOption.AUTO_READ, false).handler(new ChannelInboundHandlerAdapter())
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-        receiver = UdpTransport.receive(endpoint, new SiteDatagrams() {
+        receiver = UdpTransport.open(endpoint, new SiteDatagrams() {
             @Override
             public void fromSite(int remote, ByteBuf payload) {
                 payload.release();
@@ -69,7 +69,7 @@ public class DatagramReceiverBenchmark {
             public void truncated(ByteBuf payload) {
                 payload.release();
             }
-        });
+        }, errno -> {});
         site = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
         site.connect(endpoint.localAddress());
         byte[] frame = Packets.hostToTenant(Ipv4.PROTOCOL_UDP,

@@ -87,6 +87,14 @@ final class BurstWriter implements PacketRing.Sink {
     }
 
     private boolean joins(int length, InetSocketAddress to) {
+        return joins(runTo, segments, segmentSize, length, to);
+    }
+
+    /**
+     * Whether a packet of {@code length} bytes to {@code to} may join a run of
+     * {@code segments} packets of {@code segmentSize} to {@code runTo} (also {@link DatagramSender}'s rule).
+     */
+    static boolean joins(InetSocketAddress runTo, int segments, int segmentSize, int length, InetSocketAddress to) {
         return (to == runTo || to.equals(runTo)) && length <= segmentSize && length > 0
                 && segments < MAX_SEGMENTS && (long) segments * segmentSize + length <= MAX_RUN_BYTES;
     }
@@ -109,7 +117,7 @@ final class BurstWriter implements PacketRing.Sink {
      * each is one piece of memory: ByteBuf.writeBytes would make a new ByteBuffer view per
      * copy when Netty cannot use Unsafe (the default on JDK 25).
      */
-    private static void copy(ByteBuf from, ByteBuf to) {
+    static void copy(ByteBuf from, ByteBuf to) {
         int length = from.readableBytes();
         if (from.nioBufferCount() != 1 || to.nioBufferCount() != 1) {
             to.writeBytes(from, from.readerIndex(), length);

@@ -30,7 +30,10 @@ import java.nio.ByteOrder;
  *                       struct in_addr sin_addr; unsigned char sin_zero[8]; }          16 bytes
  * struct sockaddr_in6 { sa_family_t sin6_family; in_port_t sin6_port; uint32_t sin6_flowinfo;
  *                       struct in6_addr sin6_addr; uint32_t sin6_scope_id; }           28 bytes
+ * struct cmsghdr      { size_t cmsg_len; int cmsg_level; int cmsg_type; }             16 bytes
+ *                       + data, aligned to 8: CMSG_SPACE(2) = 24, CMSG_LEN(2) = 18
  * </pre>
+ * The layouts and offsets are shared with {@link SendSlots}, the argument of {@code sendmmsg}.
  * The name room is a {@code sockaddr_in6}: Netty opens its datagram sockets as IPv6 when the
  * machine has IPv6, and such a socket names an IPv4 sender as {@code ::ffff:a.b.c.d}.
  */
@@ -48,26 +51,30 @@ final class MessageSlots {
     static final StructLayout SOCKADDR_IN6 = MemoryLayout.structLayout(JAVA_SHORT.withName("sin6_family"),
             JAVA_SHORT.withName("sin6_port"), JAVA_INT.withName("sin6_flowinfo"),
             MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("sin6_addr"), JAVA_INT.withName("sin6_scope_id"));
+    static final StructLayout CMSGHDR = MemoryLayout.structLayout(JAVA_LONG.withName("cmsg_len"),
+            JAVA_INT.withName("cmsg_level"), JAVA_INT.withName("cmsg_type"));
 
     static final short AF_INET = 2;
     static final short AF_INET6 = 10;
     /** What {@link #senderIpv4} answers for a sender that is not IPv4. */
     static final long NOT_IPV4 = -1;
 
-    private static final long IOV_BASE = IOVEC.byteOffset(groupElement("iov_base"));
-    private static final long IOV_LEN = IOVEC.byteOffset(groupElement("iov_len"));
-    private static final long MSG_NAME = MSGHDR.byteOffset(groupElement("msg_name"));
-    private static final long MSG_NAMELEN = MSGHDR.byteOffset(groupElement("msg_namelen"));
-    private static final long MSG_IOV = MSGHDR.byteOffset(groupElement("msg_iov"));
-    private static final long MSG_IOVLEN = MSGHDR.byteOffset(groupElement("msg_iovlen"));
+    static final long IOV_BASE = IOVEC.byteOffset(groupElement("iov_base"));
+    static final long IOV_LEN = IOVEC.byteOffset(groupElement("iov_len"));
+    static final long MSG_NAME = MSGHDR.byteOffset(groupElement("msg_name"));
+    static final long MSG_NAMELEN = MSGHDR.byteOffset(groupElement("msg_namelen"));
+    static final long MSG_IOV = MSGHDR.byteOffset(groupElement("msg_iov"));
+    static final long MSG_IOVLEN = MSGHDR.byteOffset(groupElement("msg_iovlen"));
+    static final long MSG_CONTROL = MSGHDR.byteOffset(groupElement("msg_control"));
+    static final long MSG_CONTROLLEN = MSGHDR.byteOffset(groupElement("msg_controllen"));
     private static final long MSG_FLAGS = MSGHDR.byteOffset(groupElement("msg_flags"));
-    private static final long MSG_LEN = MMSGHDR.byteOffset(groupElement("msg_len"));
-    private static final long SIN_ADDR = SOCKADDR_IN.byteOffset(groupElement("sin_addr"));
-    private static final long SIN6_ADDR = SOCKADDR_IN6.byteOffset(groupElement("sin6_addr"));
+    static final long MSG_LEN = MMSGHDR.byteOffset(groupElement("msg_len"));
+    static final long SIN_ADDR = SOCKADDR_IN.byteOffset(groupElement("sin_addr"));
+    static final long SIN6_ADDR = SOCKADDR_IN6.byteOffset(groupElement("sin6_addr"));
     /** An address is in network byte order; the int form has the first octet in the high byte. */
-    private static final ValueLayout.OfInt NETWORK_INT = JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN);
+    static final ValueLayout.OfInt NETWORK_INT = JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN);
     /** The third 32-bit word of an IPv4-mapped IPv6 address, ::ffff:0:0/96. */
-    private static final int V4_MAPPED_WORD = 0x0000_FFFF;
+    static final int V4_MAPPED_WORD = 0x0000_FFFF;
 
     /** The layouts above are LP64's; iov_base is written as a long. */
     static void checkPlatform() {

@@ -12,12 +12,16 @@ import java.util.concurrent.atomic.LongAdder;
  * The way out towards the sites. Packets come from any thread (tenant loops, link readers);
  * writing each from there would cost one task and one system call per packet. Instead they
  * wait in a bounded ring, and one task on the endpoint's loop writes every packet queued so
- * far and flushes once, so that the native transport sends the burst with one
- * {@code sendmmsg} (and runs of same-size packets as single GSO datagrams: see
- * {@link BurstWriter}). A full ring drops the packet (counted): a flood never grows memory. The
- * drain also stops while the socket's outbound buffer is above its high-water mark and
- * resumes when the channel says it is writable again, so the channel never buffers more
- * than that mark either.
+ * far, so that the burst leaves with few {@code sendmmsg} calls (and runs of same-size
+ * packets as single GSO datagrams). A full ring drops the packet (counted): a flood never
+ * grows memory.
+ *
+ * <p>Two ways to write, one per socket: with epoll and native access, our own
+ * {@link DatagramSender} ({@code sendmmsg} through FFM, nothing allocated per packet), which
+ * stops the drain while the socket's send buffer is full and resumes it on EPOLLOUT; or
+ * Netty's channel ({@link BurstWriter}: a {@code DatagramPacket} per packet, one flush per
+ * burst), where the drain stops while the channel's outbound buffer is above its high-water
+ * mark and resumes when the channel says it is writable again.
  */
 final class SiteSender implements TunnelSwitch.Underlay {
     static final int CAPACITY = 4096;
@@ -33,6 +37,8 @@ final class SiteSender implements TunnelSwitch.Underlay {
     private final BurstWriter writer;
     private final PacketRing.Sink discard = this::discard;
     private volatile Channel channel;
+    /** Our own sender of the socket, on the same loop; when set, {@link #channel} is not used. */
+    private volatile DatagramSender own;
 
     /**
      * @param loop the event loop of every channel given to {@link #channel(Channel)}
@@ -48,9 +54,18 @@ final class SiteSender implements TunnelSwitch.Underlay {
         this.writer = new BurstWriter(segmenter);
     }
 
-    /** The socket to write to, or {@code null} when there is none: what waits is then released. */
+    /** The socket to write to through Netty, or {@code null} when there is none: what waits is then released. */
     void channel(Channel socket) {
+        this.own = null;
         this.channel = socket;
+        scheduleDrain();
+    }
+
+    /** Writes with our own sender of a socket on this sender's loop from now on. */
+    void socket(DatagramSender sender) {
+        sender.attach(this::writable, unsent);
+        this.channel = null;
+        this.own = sender;
         scheduleDrain();
     }
 
@@ -66,14 +81,15 @@ final class SiteSender implements TunnelSwitch.Underlay {
         return true;
     }
 
-    /** The channel became writable again (called on its loop): resume a stopped drain. */
+    /** The socket became writable again (called on its loop): resume a stopped drain. */
     void writable() {
         scheduleDrain();
     }
 
     /** Whether runs of packets go out as segmented datagrams (GSO). */
     boolean segmenting() {
-        return writer.segmenting();
+        DatagramSender direct = own;
+        return direct != null ? direct.segmenting() : writer.segmenting();
     }
 
     /** Packets dropped because the ring was full. */
@@ -106,6 +122,11 @@ final class SiteSender implements TunnelSwitch.Underlay {
      */
     private synchronized void drain() {
         drainScheduled.set(false);
+        DatagramSender direct = own;
+        if (direct != null) {
+            drainTo(direct);
+            return;
+        }
         Channel socket = channel;
         if (socket == null || !socket.isActive()) {
             ring.drain(discard, Integer.MAX_VALUE);
@@ -124,6 +145,23 @@ final class SiteSender implements TunnelSwitch.Underlay {
             scheduleDrain(); // more queued: after the loop's next turn of I/O
         }
         // not writable: channelWritabilityChanged calls writable() once the socket took the burst
+    }
+
+    /** One burst through our own sender; it sends as its slots fill and at the burst's end. */
+    private void drainTo(DatagramSender out) {
+        if (out.closed()) {
+            ring.drain(discard, Integer.MAX_VALUE);
+            return;
+        }
+        int written = 0;
+        while (written < BURST && out.ready() && ring.drain(out, 1) == 1) {
+            written++;
+        }
+        out.endBurst();
+        if (written == BURST && out.ready() && !ring.isEmpty()) {
+            scheduleDrain(); // more queued: after the loop's next turn of I/O
+        }
+        // not ready: the socket's send buffer is full, and EPOLLOUT calls writable()
     }
 
     private synchronized void discardQueued() {

@@ -17,13 +17,15 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
  * ({@code DataPathLoops.nativeEpoll()}); every method takes that choice. The epoll package is
  * an optional import, so every reference to it stays behind an {@code epoll} check.
  *
- * <p>Receiving: with epoll and native access (FFM), the endpoint reads each socket itself
- * ({@link #receive}, {@link DatagramReceiver}): one {@code recvmmsg} fills up to 16 slots of
- * {@link #MAX_DATAGRAM} bytes in one pooled buffer, each datagram is a slice of it, and
- * nothing else is allocated per datagram. Otherwise Netty reads ({@link #configure}): with
- * epoll, its {@code recvmmsg} fills up to {@link #DATAGRAMS_PER_READ} slots of one 64 KiB
- * buffer and makes a {@code DatagramPacket} per datagram; NIO reads one datagram per system
- * call into a buffer of {@link #MAX_DATAGRAM}.
+ * <p>With epoll and native access (FFM), the endpoint reads and writes each socket itself
+ * ({@link #open}, {@link EndpointSocket}): one {@code recvmmsg} fills up to 16 slots of
+ * {@link #MAX_DATAGRAM} bytes in one pooled buffer, each datagram is a slice of it; one
+ * {@code sendmmsg} sends up to 128 packets straight from their buffers (runs as GSO
+ * messages); nothing else is allocated per datagram either way. Otherwise Netty reads and
+ * writes ({@link #configure}): with epoll, its {@code recvmmsg} fills up to
+ * {@link #DATAGRAMS_PER_READ} slots of one 64 KiB buffer and makes a {@code DatagramPacket}
+ * per datagram, and each packet sent is a {@code DatagramPacket} too; NIO reads one datagram
+ * per system call into a buffer of {@link #MAX_DATAGRAM}.
  */
 final class UdpTransport {
     /**
@@ -38,7 +40,7 @@ final class UdpTransport {
     static final int DATAGRAMS_PER_READ = 32;
     /** Netty's recvmmsg calls per readiness event, before the loop runs its tasks (the sends) again. */
     private static final int READS_PER_EVENT = 4;
-    /** Outbound bytes the socket may hold before the sender pauses: ~700 full-size packets. */
+    /** Outbound bytes Netty's channel may hold before the sender pauses: ~700 full-size packets. */
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 << 10, 1 << 20);
     /**
      * The pooled allocator, not Netty 4.2's default adaptive one: a datagram of a batched read
@@ -62,8 +64,8 @@ final class UdpTransport {
     }
 
     /**
-     * Socket options of the VXLAN endpoint: buffers, the sender's water mark, and batched
-     * reads for when Netty reads (everywhere but under {@link #receive}).
+     * Socket options of the VXLAN endpoint: buffers, the water mark and batched reads for
+     * when Netty reads and writes (everywhere but under {@link #open}).
      */
     static Bootstrap configure(Bootstrap bootstrap, boolean epoll) {
         bootstrap.option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20)
@@ -97,10 +99,10 @@ final class UdpTransport {
     }
 
     /**
-     * Why the endpoint cannot read its sockets itself, or {@code null} when it can: that
-     * takes epoll and native access for the FFM calls.
+     * Why the endpoint cannot read and write its sockets itself, or {@code null} when it
+     * can: that takes epoll and native access for the FFM calls.
      */
-    static String ownReadsUnavailable(boolean epoll) {
+    static String ownIoUnavailable(boolean epoll) {
         if (!epoll) {
             return "no native epoll";
         }
@@ -116,17 +118,19 @@ final class UdpTransport {
     /**
      * Reads {@code channel} (epoll, bound with {@code AUTO_READ} off so that Netty never
      * reads it) with our own recvmmsg from now on, handing each datagram to {@code sink} on
-     * the channel's loop.
+     * the channel's loop, and makes our own sender for it (sendmmsg, GSO where the kernel
+     * has it; {@code sendErrors} takes the errno of each message refused).
      */
-    static DatagramReceiver receive(io.netty.channel.Channel channel, SiteDatagrams sink) throws java.io.IOException {
-        return Epoll.receive(channel, sink);
+    static EndpointSocket open(io.netty.channel.Channel channel, SiteDatagrams sink,
+            java.util.function.IntConsumer sendErrors) throws java.io.IOException {
+        return Epoll.open(channel, sink, sendErrors);
     }
 
-    static String name(boolean epoll, boolean ownReads) {
+    static String name(boolean epoll, boolean ownIo) {
         if (!epoll) {
             return "nio";
         }
-        return "epoll: " + (ownReads ? "recvmmsg through FFM" : "Netty's recvmmsg") + ", sendmmsg"
+        return "epoll: " + (ownIo ? "recvmmsg and sendmmsg through FFM" : "Netty's recvmmsg and sendmmsg")
                 + (Epoll.segmenter() != null ? ", UDP GSO" : "");
     }
 
@@ -162,11 +166,12 @@ final class UdpTransport {
         }
 
         static void checkNativeAccess() {
-            DatagramReceiver.checkNativeAccess();
+            EndpointSocket.checkNativeAccess();
         }
 
-        static DatagramReceiver receive(io.netty.channel.Channel channel, SiteDatagrams sink) throws java.io.IOException {
-            return DatagramReceiver.start(channel, fd(channel), sink);
+        static EndpointSocket open(io.netty.channel.Channel channel, SiteDatagrams sink,
+                java.util.function.IntConsumer sendErrors) throws java.io.IOException {
+            return EndpointSocket.open(channel, fd(channel), sink, segmenter() != null, sendErrors);
         }
 
         static Bootstrap reusePort(Bootstrap bootstrap) {

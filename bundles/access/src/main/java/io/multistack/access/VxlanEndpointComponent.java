@@ -39,9 +39,9 @@ import org.osgi.service.component.annotations.Reference;
  * one socket per data-path loop on the same port (SO_REUSEPORT), and the kernel steers each
  * packet to the socket of the loop that runs its tenant ({@link ReuseportSteering}), so it is
  * read, handled and answered on one thread; with NIO, one socket on the first loop. With
- * epoll and native access, each socket is read by our own recvmmsg ({@link DatagramReceiver},
- * nothing allocated per datagram) and Netty only writes to it; otherwise Netty reads it too
- * ({@link FromSites}). PID
+ * epoll and native access, each socket is read and written by our own recvmmsg and sendmmsg
+ * ({@link EndpointSocket}, nothing allocated per datagram) and Netty only holds it open;
+ * otherwise Netty reads and writes it ({@link FromSites}). PID
  * {@code io.multistack.access.vxlan}, keys {@code listen} (default {@code 0.0.0.0:4789};
  * {@code off} for an appliance that is only the server device) and {@code trunk} (default
  * {@code memory}, the in-memory trunk to this appliance's own demux; or the name of a link
@@ -65,8 +65,8 @@ public final class VxlanEndpointComponent implements AccessTable {
     private final SiteSenders toSites;
     private final LongAdder sendErrors = new LongAdder();
     private volatile List<Channel> channels = List.of();
-    /** Our own readers of {@link #channels}, one each; empty where Netty reads them. */
-    private volatile List<DatagramReceiver> receivers = List.of();
+    /** Our own readers and writers of {@link #channels}, one each; empty where Netty reads and writes them. */
+    private volatile List<EndpointSocket> ownSockets = List.of();
     private volatile String listen = DEFAULT_LISTEN;
     private volatile TrunkAttachment trunk;
 
@@ -181,14 +181,14 @@ public final class VxlanEndpointComponent implements AccessTable {
             LOG.log(Level.ERROR, "Rejected {0}: key ''listen'': {1}", ConfigValues.source(properties), bad.getMessage());
             return;
         }
-        String noOwnReads = UdpTransport.ownReadsUnavailable(epoll);
+        String noOwnIo = UdpTransport.ownIoUnavailable(epoll);
         List<Channel> bound = new ArrayList<>(loops.size());
         try {
             for (int i = 0; i < loops.size(); i++) {
                 SiteSender sender = toSites.get(i);
                 Bootstrap bootstrap = UdpTransport.configure(new Bootstrap().group(loops.get(i))
                         .channelFactory(UdpTransport.channelFactory(epoll)), epoll).handler(new FromSites(sender))
-                        .option(ChannelOption.AUTO_READ, noOwnReads != null); // ours read from the first datagram
+                        .option(ChannelOption.AUTO_READ, noOwnIo != null); // ours read from the first datagram
                 if (loops.size() > 1) {
                     UdpTransport.sharedPort(bootstrap);
                 }
@@ -214,54 +214,84 @@ public final class VxlanEndpointComponent implements AccessTable {
                         notSteered.toString());
             }
         }
-        for (int i = 0; i < bound.size(); i++) {
-            toSites.get(i).channel(bound.get(i));
-        }
-        if (noOwnReads == null) {
+        List<EndpointSocket> own = List.of();
+        if (noOwnIo == null) {
             try {
-                receivers = startReceivers(bound);
+                own = openOwnSockets(bound);
             } catch (IOException | RuntimeException | LinkageError notStarted) {
-                noOwnReads = notStarted.toString();
+                noOwnIo = notStarted.toString();
             }
         }
-        if (noOwnReads != null) {
+        for (int i = 0; i < bound.size(); i++) {
+            if (own.isEmpty()) {
+                toSites.get(i).channel(bound.get(i));
+            } else {
+                toSites.get(i).socket(own.get(i).sender());
+            }
+        }
+        ownSockets = own;
+        if (noOwnIo != null) {
             bound.forEach(socket -> socket.config().setAutoRead(true));
-            LOG.log(Level.WARNING, "VXLAN endpoint: Netty reads the sockets (a DatagramPacket per datagram): {0}",
-                    noOwnReads);
+            LOG.log(Level.WARNING,
+                    "VXLAN endpoint: Netty reads and writes the sockets (a DatagramPacket per datagram): {0}", noOwnIo);
         }
         channels = List.copyOf(bound);
         LOG.log(Level.INFO, "VXLAN endpoint listening on {0} ({1}, {2} socket(s){3})", listen,
-                UdpTransport.name(epoll, noOwnReads == null), bound.size(), steering);
+                UdpTransport.name(epoll, noOwnIo == null), bound.size(), steering);
     }
 
-    /** A receiver per socket, or none: the ones started are closed again if one cannot start. */
-    private List<DatagramReceiver> startReceivers(List<Channel> sockets) throws IOException {
-        List<DatagramReceiver> started = new ArrayList<>(sockets.size());
+    /** Our own reader and writer per socket, or none: the ones opened are closed again if one cannot open. */
+    private List<EndpointSocket> openOwnSockets(List<Channel> sockets) throws IOException {
+        List<EndpointSocket> opened = new ArrayList<>(sockets.size());
         try {
             for (Channel socket : sockets) {
-                started.add(UdpTransport.receive(socket, tunnelSwitch));
+                opened.add(UdpTransport.open(socket, tunnelSwitch, this::sendFailed));
             }
         } catch (IOException | RuntimeException | Error failed) {
-            started.forEach(DatagramReceiver::close);
+            opened.forEach(EndpointSocket::close);
             throw failed;
         }
-        return List.copyOf(started);
+        return List.copyOf(opened);
     }
 
-    /** Sockets read by our own {@link DatagramReceiver}s (the rest, if any, Netty reads). */
-    int ownReaders() {
-        return receivers.size();
+    /** A message our own sender dropped because the kernel refused it: counted, logged sparingly. */
+    private void sendFailed(int errno) {
+        sendError("sendmmsg: " + SocketCalls.errnoName(errno));
+    }
+
+    private void sendError(Object cause) {
+        sendErrors.increment();
+        long errors = sendErrors.sum();
+        if (Long.bitCount(errors) == 1) {
+            LOG.log(Level.WARNING, "VXLAN endpoint: {0} ({1} errors so far; dropped on the ring: {2}, unsent: {3})",
+                    String.valueOf(cause), errors, toSites.overflowDrops(), toSites.unsentDrops());
+        }
+    }
+
+    /** Sockets read and written by our own {@link EndpointSocket}s (the rest, if any, Netty reads and writes). */
+    int ownSockets() {
+        return ownSockets.size();
+    }
+
+    /** The senders towards the sites, one per socket. */
+    SiteSenders toSites() {
+        return toSites;
+    }
+
+    /** Messages the kernel refused (ours or Netty's sends), each dropped. */
+    long sendErrors() {
+        return sendErrors.sum();
     }
 
     private void closeChannel() {
-        List<DatagramReceiver> reading = receivers;
-        receivers = List.of();
-        reading.forEach(DatagramReceiver::close); // first: nothing reaches the switch from a closing socket
+        for (int i = 0; i < toSites.size(); i++) {
+            toSites.get(i).channel(null); // what is queued from now on is released unsent
+        }
+        List<EndpointSocket> own = ownSockets;
+        ownSockets = List.of();
+        own.forEach(EndpointSocket::close); // before the channels: nothing reaches the switch from a closing socket
         List<Channel> open = channels;
         channels = List.of();
-        for (int i = 0; i < toSites.size(); i++) {
-            toSites.get(i).channel(null);
-        }
         open.forEach(socket -> socket.close().syncUninterruptibly());
     }
 
@@ -289,9 +319,10 @@ public final class VxlanEndpointComponent implements AccessTable {
     }
 
     /**
-     * The Netty side of one socket, on its I/O thread: resumes the sender when the socket
-     * is writable again and counts failed sends. It reads packets from the sites only where
-     * Netty reads the socket (NIO, no native access); elsewhere {@link DatagramReceiver} does.
+     * The Netty side of one socket, on its I/O thread, where Netty reads and writes the
+     * socket (NIO, no native access; elsewhere {@link EndpointSocket} does): reads packets
+     * from the sites, resumes the sender when the socket is writable again and counts
+     * failed sends.
      */
     private final class FromSites extends SimpleChannelInboundHandler<DatagramPacket> {
         /** The sender writing to this handler's socket. */
@@ -338,13 +369,7 @@ public final class VxlanEndpointComponent implements AccessTable {
         /** Mostly a packet the kernel refused (e.g. no route to a site): logged sparingly, counted. */
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            sendErrors.increment();
-            long errors = sendErrors.sum();
-            if (Long.bitCount(errors) == 1) {
-                LOG.log(Level.WARNING, "VXLAN endpoint: {0} ({1} errors so far; dropped on the ring: {2}, unsent: {3})",
-                        cause.toString(), errors, VxlanEndpointComponent.this.toSites.overflowDrops(),
-                        VxlanEndpointComponent.this.toSites.unsentDrops());
-            }
+            sendError(cause);
         }
     }
 }

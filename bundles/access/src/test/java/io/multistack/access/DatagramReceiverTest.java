@@ -43,7 +43,7 @@ class DatagramReceiverTest {
 
     private MultiThreadIoEventLoopGroup group;
     private Channel endpoint;
-    private DatagramReceiver receiver;
+    private EndpointSocket receiver;
     private DatagramSocket site;
     private final Recorder recorder = new Recorder();
     private final AtomicInteger nettyReads = new AtomicInteger();
@@ -77,10 +77,10 @@ class DatagramReceiverTest {
     @BeforeEach
     void open() throws Exception {
         assumeTrue(UdpTransport.epoll(), "native epoll not available here");
-        assumeTrue(UdpTransport.ownReadsUnavailable(true) == null, "no native access here");
+        assumeTrue(UdpTransport.ownIoUnavailable(true) == null, "no native access here");
         group = new MultiThreadIoEventLoopGroup(1, UdpTransport.ioHandlerFactory(true));
         endpoint = bindEndpoint();
-        receiver = UdpTransport.receive(endpoint, recorder);
+        receiver = UdpTransport.open(endpoint, recorder, errno -> {});
         site = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
     }
 
@@ -156,7 +156,7 @@ class DatagramReceiverTest {
         assertThat(recorder.threads).containsOnly(loopThread());
         assertThat(recorder.truncatedLengths).isEmpty();
         assertThat(nettyReads).as("Netty does not read the socket").hasValue(0);
-        assertThat(receiver.errors()).isZero();
+        assertThat(receiver.receiver().errors()).isZero();
     }
 
     @Test
@@ -220,7 +220,7 @@ class DatagramReceiverTest {
         int before = openDescriptors();
         for (int round = 0; round < 50; round++) {
             endpoint = bindEndpoint();
-            receiver = UdpTransport.receive(endpoint, recorder);
+            receiver = UdpTransport.open(endpoint, recorder, errno -> {});
             send(datagram(round, 100));
             int expected = round + 1;
             await(() -> recorder.payloads.size() >= expected);
@@ -235,7 +235,7 @@ class DatagramReceiverTest {
     void theSteadyStateAllocatesNothingPerDatagram() throws Exception {
         receiver.close();
         AtomicInteger handed = new AtomicInteger();
-        receiver = UdpTransport.receive(endpoint, new SiteDatagrams() {
+        receiver = UdpTransport.open(endpoint, new SiteDatagrams() {
             @Override
             public void fromSite(int remote, ByteBuf payload) {
                 payload.release();
@@ -246,11 +246,16 @@ class DatagramReceiverTest {
             public void truncated(ByteBuf payload) {
                 payload.release();
             }
-        });
+        }, errno -> {});
         assertThat(loopAllocationPerDatagram(handed)).as("bytes allocated on the loop per datagram").isLessThan(8);
     }
 
-    /** The measure above is real: Netty's reads (a DatagramPacket, an InetSocketAddress, ...) show in it. */
+    /**
+     * The measure above is real: Netty's reads (a DatagramPacket, an InetSocketAddress, ...)
+     * show in it. How much depends on what the JIT could remove, which depends on what ran
+     * before in the same JVM: 24 B per datagram after the sender's tests, more alone; a
+     * {@code DatagramPacket} alone is 24.
+     */
     @Test
     void nettysOwnReadsAllocatePerDatagram() throws Exception {
         receiver.close();
@@ -263,7 +268,7 @@ class DatagramReceiverTest {
                         handed.incrementAndGet();
                     }
                 }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-        assertThat(loopAllocationPerDatagram(handed)).as("bytes allocated on the loop per datagram").isGreaterThan(50);
+        assertThat(loopAllocationPerDatagram(handed)).as("bytes allocated on the loop per datagram").isGreaterThan(16);
     }
 
     /** Bytes the endpoint's loop allocates per datagram, once the JIT has compiled the path. */

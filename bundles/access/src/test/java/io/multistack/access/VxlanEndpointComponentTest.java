@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.multistack.api.loop.DataPathLoops;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import java.io.IOException;
@@ -25,9 +27,10 @@ import org.osgi.framework.BundleContext;
 
 /**
  * The endpoint component on real loops and loopback sockets, without a framework: with
- * epoll every socket gets its own receiver, packets from a site reach the switch (here: an
- * empty table, so they count as unknown tunnels), and moving the listen address again and
- * again leaves no descriptor behind; with NIO, Netty reads.
+ * epoll every socket gets its own reader and writer, packets from a site reach the switch
+ * (here: an empty table, so they count as unknown tunnels), packets to the site leave from
+ * every loop's socket, and moving the listen address again and again leaves no descriptor
+ * (and no buffer) behind; with NIO, Netty reads and writes.
  */
 @ExtendWith(LeakCheck.class)
 class VxlanEndpointComponentTest {
@@ -91,6 +94,26 @@ class VxlanEndpointComponentTest {
         }
     }
 
+    /** A packet offered to each loop's sender (from that loop, as a tenant would) arrives at the site from the port. */
+    private void sendToSite(int port) throws Exception {
+        SiteSenders senders = endpoint.toSites();
+        InetSocketAddress to = (InetSocketAddress) site.getLocalSocketAddress();
+        for (int i = 0; i < senders.size(); i++) {
+            ByteBuf packet = PooledByteBufAllocator.DEFAULT.directBuffer(64).writeInt(i).writeZero(60);
+            assertThat(senders.get(i).send(packet, to)).isTrue();
+        }
+        java.util.Set<Integer> arrived = new java.util.HashSet<>();
+        site.setSoTimeout(5000);
+        for (int i = 0; i < senders.size(); i++) {
+            DatagramPacket datagram = new DatagramPacket(new byte[128], 128);
+            site.receive(datagram);
+            assertThat(datagram.getPort()).as("source port").isEqualTo(port);
+            assertThat(datagram.getLength()).isEqualTo(64);
+            arrived.add(java.nio.ByteBuffer.wrap(datagram.getData()).getInt());
+        }
+        assertThat(arrived).hasSize(senders.size());
+    }
+
     /** VXLAN packets to tenant MACs on every loop; none has a tunnel, so each counts as unknown. */
     private void sendFromSite(int port, int packets) throws Exception {
         long before = endpoint.unknownTunnelDrops();
@@ -109,25 +132,29 @@ class VxlanEndpointComponentTest {
     @Test
     void withEpollEverySocketHasItsOwnReceiverAndRebindingLeavesNoDescriptor() throws Exception {
         assumeTrue(UdpTransport.epoll(), "native epoll not available here");
-        assumeTrue(UdpTransport.ownReadsUnavailable(true) == null, "no native access here");
+        assumeTrue(UdpTransport.ownIoUnavailable(true) == null, "no native access here");
         int[] ports = {freePort(), freePort()};
         endpoint = start(true, ports[0]);
         assertThat(endpoint.listenAddress()).isEqualTo("127.0.0.1:" + ports[0]);
-        assertThat(endpoint.ownReaders()).isEqualTo(LOOPS);
+        assertThat(endpoint.ownSockets()).isEqualTo(LOOPS);
         sendFromSite(ports[0], 20);
+        sendToSite(ports[0]);
         int before = openDescriptors();
 
         for (int round = 1; round <= 30; round++) {
             int port = ports[round % 2];
             endpoint.modified(listen(port));
             assertThat(endpoint.listenAddress()).isEqualTo("127.0.0.1:" + port);
-            assertThat(endpoint.ownReaders()).isEqualTo(LOOPS);
+            assertThat(endpoint.ownSockets()).isEqualTo(LOOPS);
             sendFromSite(port, 4);
+            sendToSite(port);
         }
+        assertThat(endpoint.sendErrors()).isZero();
+        assertThat(endpoint.toSites().unsentDrops()).isZero();
 
         assertThat(openDescriptors()).as("open descriptors after 30 rebinds").isLessThanOrEqualTo(before);
         endpoint.deactivate();
-        assertThat(endpoint.ownReaders()).isZero();
+        assertThat(endpoint.ownSockets()).isZero();
         assertThat(openDescriptors()).as("sockets and duplicates closed").isLessThanOrEqualTo(before - 2 * LOOPS);
         endpoint = null;
     }
@@ -136,8 +163,9 @@ class VxlanEndpointComponentTest {
     void withNioNettyReads() throws Exception {
         int port = freePort();
         endpoint = start(false, port);
-        assertThat(endpoint.ownReaders()).isZero();
+        assertThat(endpoint.ownSockets()).isZero();
         sendFromSite(port, 20);
+        sendToSite(port);
     }
 
     private static int openDescriptors() throws IOException {
