@@ -148,7 +148,7 @@ class DaemonApplianceTest {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-Dmultistack.assembly=" + assembly,
+                "-XX:+UseTransparentHugePages", "-Dmultistack.assembly=" + assembly,
                 "-cp", assembly.resolve("lib") + File.separator + "*",
                 "io.multistack.launcher.Main"));
         command.addAll(List.of(args));
