@@ -78,7 +78,7 @@ final class DatagramReceiver {
     private int readBatch() {
         ByteBuf buffer = allocator.directBuffer(SLOTS * SLOT_BYTES, SLOTS * SLOT_BYTES);
         try {
-            slots.pointInto(addressOf(buffer));
+            slots.pointInto(MessageSlots.address(buffer, 0, buffer.capacity()));
             int received = SocketCalls.recvmmsg(callState, fd, slots.messages(), SLOTS);
             if (received < 0) {
                 failed(-received);
@@ -110,12 +110,6 @@ final class DatagramReceiver {
         }
     }
 
-    private static long addressOf(ByteBuf buffer) {
-        if (buffer.hasMemoryAddress()) { // Netty with Unsafe
-            return buffer.memoryAddress();
-        }
-        return MemorySegment.ofBuffer(buffer.internalNioBuffer(0, buffer.capacity())).address();
-    }
 
     private void failed(int errno) {
         if (errno != SocketCalls.EAGAIN && errno != SocketCalls.EINTR) {

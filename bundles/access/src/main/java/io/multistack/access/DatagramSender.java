@@ -216,7 +216,7 @@ final class DatagramSender implements PacketRing.Sink {
             BurstWriter.copy(packet, payload);
             packet.release();
         }
-        slots.payload(slot, addressOf(payload, payload.readerIndex(), length), length);
+        slots.payload(slot, MessageSlots.address(payload, payload.readerIndex(), length), length);
         held[slot] = payload;
         packets[slot] = 1;
         segmentSize[slot] = 0;
@@ -235,7 +235,7 @@ final class DatagramSender implements PacketRing.Sink {
             first.release();
             held[slot] = merged;
             segmentSize[slot] = runSegmentSize;
-            slots.payload(slot, addressOf(merged, 0, room), 0);
+            slots.payload(slot, MessageSlots.address(merged, 0, room), 0);
             slots.segmented(slot, runSegmentSize);
         }
         BurstWriter.copy(packet, merged);
@@ -379,13 +379,6 @@ final class DatagramSender implements PacketRing.Sink {
         }
     }
 
-    /** The native address of {@code length} bytes at {@code index} in a direct buffer of one piece. */
-    private static long addressOf(ByteBuf buffer, int index, int length) {
-        if (buffer.hasMemoryAddress()) { // Netty with Unsafe
-            return buffer.memoryAddress() + index;
-        }
-        return MemorySegment.ofBuffer(buffer.internalNioBuffer(index, length)).address();
-    }
 
     private static boolean hashIsAddress() {
         try {

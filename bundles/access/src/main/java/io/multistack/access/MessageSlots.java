@@ -7,6 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import io.netty.buffer.ByteBuf;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -167,5 +168,13 @@ final class MessageSlots {
             return memory.get(NETWORK_INT, address + 12) & 0xFFFF_FFFFL;
         }
         return NOT_IPV4;
+    }
+
+    /** The native address of {@code length} bytes at {@code index} of a direct buffer of one piece. */
+    static long address(ByteBuf buffer, int index, int length) {
+        if (buffer.hasMemoryAddress()) { // Netty with Unsafe
+            return buffer.memoryAddress() + index;
+        }
+        return MemorySegment.ofBuffer(buffer.internalNioBuffer(index, length)).address();
     }
 }

@@ -8,13 +8,9 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import io.multistack.api.loop.DataPathLoops;
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * Has the kernel pick, among the endpoint's sockets on one port (SO_REUSEPORT), the socket
@@ -38,12 +34,6 @@ final class ReuseportSteering {
     /** struct sock_fprog: unsigned short len, (padding), struct sock_filter *filter. */
     private static final StructLayout PROGRAM = MemoryLayout.structLayout(JAVA_SHORT.withName("len"),
             MemoryLayout.paddingLayout(6), ADDRESS.withName("filter"));
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final MethodHandle SETSOCKOPT = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().findOrThrow("setsockopt"),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
-            Linker.Option.captureCallState("errno"));
 
     private ReuseportSteering() {}
 
@@ -60,16 +50,8 @@ final class ReuseportSteering {
             MemorySegment fprog = arena.allocate(PROGRAM);
             fprog.set(JAVA_SHORT, 0, (short) program.length);
             fprog.set(ADDRESS, 8, filters);
-            MemorySegment state = arena.allocate(CAPTURE);
-            int result = (int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, fprog,
-                    (int) PROGRAM.byteSize());
-            if (result != 0) {
-                throw new IOException("setsockopt(SO_ATTACH_REUSEPORT_CBPF): errno " + (int) ERRNO.get(state, 0L));
-            }
-        } catch (IOException | RuntimeException | Error failed) {
-            throw failed;
-        } catch (Throwable impossible) {
-            throw new IOException("setsockopt(SO_ATTACH_REUSEPORT_CBPF): " + impossible, impossible);
+            SocketCalls.setsockopt(arena.allocate(SocketCalls.CALL_STATE), fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF,
+                    fprog, "SO_ATTACH_REUSEPORT_CBPF");
         }
     }
 }

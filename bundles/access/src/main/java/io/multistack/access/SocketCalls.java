@@ -50,6 +50,11 @@ final class SocketCalls {
     private static final MethodHandle GETSOCKNAME = LINKER.downcallHandle(
             LINKER.defaultLookup().findOrThrow("getsockname"), FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS),
             Linker.Option.captureCallState("errno"));
+    /** int setsockopt(int fd, int level, int name, const void *value, socklen_t length) */
+    private static final MethodHandle SETSOCKOPT = LINKER.downcallHandle(
+            LINKER.defaultLookup().findOrThrow("setsockopt"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
+            Linker.Option.captureCallState("errno"));
     /** int fcntl(int fd, int cmd, ...), called with one int argument */
     private static final MethodHandle FCNTL = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("fcntl"),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2),
@@ -89,6 +94,22 @@ final class SocketCalls {
             throw failed;
         } catch (Throwable impossible) {
             throw new IllegalStateException(impossible);
+        }
+    }
+
+    /** {@code setsockopt} with {@code value}'s bytes; throws with the errno when the kernel refuses. */
+    static void setsockopt(MemorySegment state, int fd, int level, int name, MemorySegment value, String what)
+            throws IOException {
+        int result;
+        try {
+            result = (int) SETSOCKOPT.invokeExact(state, fd, level, name, value, (int) value.byteSize());
+        } catch (RuntimeException | Error failed) {
+            throw failed;
+        } catch (Throwable impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        if (result != 0) {
+            throw new IOException("setsockopt(" + what + "): errno " + (int) ERRNO.get(state, 0L));
         }
     }
 
