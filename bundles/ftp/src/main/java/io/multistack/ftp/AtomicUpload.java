@@ -67,9 +67,13 @@ final class AtomicUpload implements AutoCloseable {
         written = keep;
     }
 
-    synchronized void write(ByteBuffer bytes) throws IOException {
-        while (bytes.hasRemaining()) {
-            written += channel.write(bytes);
+    /** Appends the buffers, in order, with gathering writes. */
+    synchronized void write(ByteBuffer... buffers) throws IOException {
+        for (int first = 0; first < buffers.length; ) {
+            written += channel.write(buffers, first, buffers.length - first);
+            while (first < buffers.length && !buffers[first].hasRemaining()) {
+                first++;
+            }
         }
     }
 

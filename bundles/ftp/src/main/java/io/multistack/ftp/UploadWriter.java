@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,16 +17,26 @@ import java.util.function.Consumer;
  * bytes waiting for the disk are bounded: above {@link #HIGH_WATER} the data connection stops
  * reading (TCP's window then slows the client), below {@link #LOW_WATER} it reads again.
  * Writes, the final sync and rename, and an abort run in order on one virtual thread.
+ *
+ * <p>The data arrives a TCP segment at a time (~1.4 KB); the pieces are gathered on the loop
+ * into runs of {@link #BATCH_BYTES}, each written with one gathering write, since a file
+ * system pays per write call (1 GiB in 1.4 KB writes cost ext4 here ~1.5 s of CPU, in 1 MiB
+ * writes ~0.2 s) and the writer's thread is then woken once per run, not per segment.
  */
 final class UploadWriter {
     static final long HIGH_WATER = 4 << 20;
     static final long LOW_WATER = 1 << 20;
+    static final long BATCH_BYTES = 1 << 20;
 
     private final AtomicUpload upload;
     private final Channel data;
     private final ExecutorService disk = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("ftp-upload")
             .factory());
+    /** Bytes queued, gathered or being written. */
     private final AtomicLong waiting = new AtomicLong();
+    /** Pieces gathered on the loop, not yet handed to the disk. */
+    private final List<ByteBuf> gathered = new ArrayList<>();
+    private long gatheredBytes;
     private volatile IOException failure;
     private volatile boolean aborted;
 
@@ -48,20 +60,37 @@ final class UploadWriter {
             return;
         }
         long size = bytes.readableBytes();
-        if (waiting.addAndGet(size) > HIGH_WATER) {
+        gathered.add(bytes);
+        gatheredBytes += size;
+        boolean full = waiting.addAndGet(size) > HIGH_WATER;
+        if (full || gatheredBytes >= BATCH_BYTES) {
+            handOver(); // when pausing too: what the disk must drain to resume is all with the disk
+        }
+        if (full) {
             data.config().setAutoRead(false);
         }
+    }
+
+    /** Hands the gathered pieces to the disk as one gathering write. */
+    private void handOver() {
+        if (gathered.isEmpty()) {
+            return;
+        }
+        ByteBuf[] pieces = gathered.toArray(ByteBuf[]::new);
+        long size = gatheredBytes;
+        gathered.clear();
+        gatheredBytes = 0;
         disk.execute(() -> {
             try {
                 if (!aborted && failure == null) {
-                    for (ByteBuffer buffer : bytes.nioBuffers()) {
-                        upload.write(buffer);
-                    }
+                    upload.write(nioBuffers(pieces));
                 }
             } catch (IOException failed) {
                 failure = failed;
             } finally {
-                bytes.release();
+                for (ByteBuf piece : pieces) {
+                    piece.release();
+                }
                 if (waiting.addAndGet(-size) < LOW_WATER && !data.config().isAutoRead()) {
                     data.eventLoop().execute(() -> data.config().setAutoRead(true));
                 }
@@ -69,11 +98,20 @@ final class UploadWriter {
         });
     }
 
+    private static ByteBuffer[] nioBuffers(ByteBuf[] pieces) {
+        List<ByteBuffer> buffers = new ArrayList<>(pieces.length);
+        for (ByteBuf piece : pieces) {
+            buffers.addAll(List.of(piece.nioBuffers()));
+        }
+        return buffers.toArray(ByteBuffer[]::new);
+    }
+
     /**
      * All bytes arrived: after the queued writes, sync and rename; {@code done} gets
      * {@code null} or the failure, on the data channel's loop.
      */
     void finish(Consumer<IOException> done) {
+        handOver();
         disk.execute(() -> {
             IOException result = failure;
             if (result == null && !aborted) {
@@ -94,6 +132,9 @@ final class UploadWriter {
     /** Drops the upload: queued bytes are released unwritten, the temporary deleted. */
     void abort() {
         aborted = true;
+        gathered.forEach(ByteBuf::release);
+        gathered.clear();
+        gatheredBytes = 0;
         if (!disk.isShutdown()) {
             disk.execute(upload::abort);
             disk.shutdown();

@@ -41,12 +41,16 @@ final class AtomicFile {
         return new AtomicFile(target, temporary, channel);
     }
 
-    synchronized void write(ByteBuffer bytes) throws IOException {
+    /** Appends the buffers, in order, with gathering writes. */
+    synchronized void write(ByteBuffer[] buffers) throws IOException {
         if (finished) {
             throw new IOException("upload already finished");
         }
-        while (bytes.hasRemaining()) {
-            channel.write(bytes);
+        for (int first = 0; first < buffers.length; ) {
+            channel.write(buffers, first, buffers.length - first);
+            while (first < buffers.length && !buffers[first].hasRemaining()) {
+                first++;
+            }
         }
     }
 

@@ -3,6 +3,8 @@ package io.multistack.http;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,10 +19,17 @@ import java.util.function.Supplier;
  * reading (the client is then slowed by TCP's window), below {@link #LOW_WATER} to read again,
  * so the body is read only as fast as the disk takes it. Writes, the rename and an abort run
  * in order on the upload's own executor (a virtual thread in the appliance).
+ *
+ * <p>The body arrives a TCP segment at a time (~1.4 KB). The pieces are gathered on the loop
+ * into runs of {@link #BATCH_BYTES} and each run written with one gathering write: a file
+ * system pays per write call (ext4 zeroes and maps blocks a call at a time; 1 GiB in 1.4 KB
+ * writes cost this machine ~1.5 s of CPU, in 1 MiB writes ~0.2 s), and the writer's thread is
+ * woken once per run instead of once per segment.
  */
 final class DiskWriter {
     static final long HIGH_WATER = 4 << 20;
     static final long LOW_WATER = 1 << 20;
+    static final long BATCH_BYTES = 1 << 20;
 
     /** One serial executor per upload: a virtual thread, ended when the upload ends. */
     static final Supplier<ExecutorService> VIRTUAL_THREADS = () -> Executors.newSingleThreadExecutor(
@@ -37,7 +46,11 @@ final class DiskWriter {
     private final ExecutorService disk;
     private final Executor loop;
     private final Reading reading;
+    /** Bytes queued, gathered or being written. */
     private final AtomicLong waiting = new AtomicLong();
+    /** Pieces gathered on the loop, not yet handed to the disk. */
+    private final List<ByteBuf> gathered = new ArrayList<>();
+    private long gatheredBytes;
     private volatile IOException failure;
     private volatile boolean aborted;
 
@@ -55,20 +68,37 @@ final class DiskWriter {
             return;
         }
         long size = bytes.readableBytes();
-        if (waiting.addAndGet(size) > HIGH_WATER) {
+        gathered.add(bytes);
+        gatheredBytes += size;
+        boolean full = waiting.addAndGet(size) > HIGH_WATER;
+        if (full || gatheredBytes >= BATCH_BYTES) {
+            handOver(); // when pausing too: what the disk must drain to resume is all with the disk
+        }
+        if (full) {
             reading.pause();
         }
+    }
+
+    /** Hands the gathered pieces to the disk as one gathering write. */
+    private void handOver() {
+        if (gathered.isEmpty()) {
+            return;
+        }
+        ByteBuf[] pieces = gathered.toArray(ByteBuf[]::new);
+        long size = gatheredBytes;
+        gathered.clear();
+        gatheredBytes = 0;
         disk.execute(() -> {
             try {
                 if (!aborted && failure == null) {
-                    for (ByteBuffer buffer : bytes.nioBuffers()) {
-                        file.write(buffer);
-                    }
+                    file.write(nioBuffers(pieces));
                 }
             } catch (IOException failed) {
                 failure = failed;
             } finally {
-                bytes.release();
+                for (ByteBuf piece : pieces) {
+                    piece.release();
+                }
                 long left = waiting.addAndGet(-size);
                 if (left < LOW_WATER && left + size >= LOW_WATER) { // crossed the low mark: once, not per write
                     loop.execute(reading::resume);
@@ -77,8 +107,17 @@ final class DiskWriter {
         });
     }
 
+    private static ByteBuffer[] nioBuffers(ByteBuf[] pieces) {
+        List<ByteBuffer> buffers = new ArrayList<>(pieces.length);
+        for (ByteBuf piece : pieces) {
+            buffers.addAll(List.of(piece.nioBuffers()));
+        }
+        return buffers.toArray(ByteBuffer[]::new);
+    }
+
     /** All bytes arrived: after the queued writes, the rename; {@code done} gets null or the failure, on the loop. */
     void finish(Consumer<IOException> done) {
+        handOver();
         disk.execute(() -> {
             IOException result = failure;
             if (result == null && !aborted) {
@@ -102,6 +141,9 @@ final class DiskWriter {
     /** Drops the upload: queued bytes are released unwritten, the temporary deleted. */
     void abort() {
         aborted = true;
+        gathered.forEach(ByteBuf::release);
+        gathered.clear();
+        gatheredBytes = 0;
         if (!disk.isShutdown()) {
             disk.execute(file::abort);
             disk.shutdown();

@@ -199,6 +199,23 @@ class UploadHandlerTest {
     }
 
     @Test
+    void segment_sized_pieces_reach_the_disk_in_runs_of_a_mebibyte() throws Exception {
+        Upload upload = new Upload(ENABLED);
+        upload.disk.immediate = false;
+        int size = 3 * (int) DiskWriter.BATCH_BYTES + 1000;
+        byte[] body = random(size);
+        upload.send(put("/runs.bin", size));
+        for (int at = 0; at < size; at += 1398) { // one TCP segment's payload at a time
+            upload.send(java.util.Arrays.copyOfRange(body, at, Math.min(size, at + 1398)));
+        }
+        // a run closes at the first piece that takes it to a MiB (751 pieces): two runs, the rest, the rename
+        assertThat(upload.disk.tasks).hasSize(4);
+        upload.disk.runAll();
+        assertThat(upload.only().status()).isEqualTo(201);
+        assertThat(Files.readAllBytes(www.resolve("runs.bin"))).isEqualTo(body);
+    }
+
+    @Test
     void expect_continue_answered_before_the_body() throws Exception {
         Upload upload = new Upload(ENABLED);
         upload.send(put("/e.txt", 2, "Expect: 100-continue\r\n"));
