@@ -76,9 +76,12 @@ public final class NetCommands {
 
     @Descriptor("shows a tenant's ARP cache")
     public String arp(@Descriptor("tenant name") String tenant) {
-        Table table = new Table("ADDRESS", "MAC", "EXPIRES-IN");
+        Table table = new Table("ADDRESS", "MAC", "REACHABLE");
         for (ArpEntry entry : tenants.get(tenant).arpTable()) {
-            table.row(entry.address().getHostAddress(), entry.mac(), entry.remaining().toSeconds() + " s");
+            Duration left = entry.remaining();
+            // a stale neighbour is still used; the next packet to it checks with a unicast probe
+            table.row(entry.address().getHostAddress(), entry.mac(),
+                    left.isZero() ? "stale" : "for " + left.toSeconds() + " s");
         }
         return table.toString();
     }

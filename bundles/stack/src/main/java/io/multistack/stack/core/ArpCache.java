@@ -10,8 +10,17 @@ import java.util.Map;
 
 /**
  * Neighbours learned by ARP, and packets waiting for a neighbour to answer. Confined to the
- * stack's loop. Entries expire after {@link #REACHABLE_NANOS}; unresolved requests are
- * retried every second and given up after {@link #MAX_REQUESTS} tries (RFC 1122 2.3.2.1).
+ * stack's loop.
+ *
+ * <p>A neighbour is reachable for {@link #REACHABLE_NANOS} after it was learned or last heard
+ * from (any ARP packet it sends refreshes it). Past that it is stale but still used, as
+ * Linux does: the first packet sent to it starts unicast probes to its known MAC, one a
+ * second, at most {@link #MAX_REQUESTS}; an answer makes it reachable again, silence removes
+ * it (RFC 1122 2.3.2.1). Traffic never waits on an address that answered before: a busy flow
+ * would otherwise stall, and lose what overflows the queue, once a minute. A stale neighbour
+ * nobody sends to is forgotten after another {@link #REACHABLE_NANOS}. An unknown neighbour
+ * is resolved by broadcast requests, retried every second and given up after
+ * {@link #MAX_REQUESTS} tries, while its packets wait.
  */
 final class ArpCache {
     static final long REACHABLE_NANOS = 60_000_000_000L;
@@ -22,7 +31,29 @@ final class ArpCache {
     /** Bound on neighbours per tenant so a scan of the subnet cannot grow memory without limit. */
     static final int MAX_ENTRIES = 1024;
 
-    record Entry(long mac, long expiresAt) {}
+    /** A known neighbour. {@code probesSent} is 0 unless it is stale and being probed. */
+    static final class Entry {
+        final long mac;
+        final long reachableUntil;
+        int probesSent;
+        long nextProbeAt;
+
+        Entry(long mac, long reachableUntil) {
+            this.mac = mac;
+            this.reachableUntil = reachableUntil;
+        }
+
+        boolean reachable(long now) {
+            return reachableUntil - now > 0;
+        }
+    }
+
+    /** An ARP request to send: resolution (to broadcast, {@code mac} -1) or a probe of a stale neighbour. */
+    record Request(int ip, long mac) {
+        boolean broadcast() {
+            return mac < 0;
+        }
+    }
 
     /** A neighbour being resolved: packets queued (Ethernet payload ready, MACs unknown). */
     static final class Pending {
@@ -39,20 +70,35 @@ final class ArpCache {
     private int lastIp;
     private Entry lastEntry;
 
-    /** The MAC of a reachable neighbour, or -1. */
+    /** The MAC of a known neighbour, reachable or stale, or -1. */
     long lookup(int ip, long now) {
-        Entry entry;
+        Entry entry = entry(ip);
+        return entry == null ? -1 : entry.mac;
+    }
+
+    /**
+     * After a packet went to {@code ip} ({@link #lookup} found it): true when it is stale and
+     * not yet probed, so the caller sends the first unicast probe now; the next ones come from
+     * {@link #tick}.
+     */
+    boolean startProbe(int ip, long now) {
+        Entry entry = entry(ip);
+        if (entry == null || entry.probesSent > 0 || entry.reachable(now)) {
+            return false;
+        }
+        entry.probesSent = 1;
+        entry.nextProbeAt = now + RETRY_NANOS;
+        return true;
+    }
+
+    private Entry entry(int ip) {
         if (lastEntry != null && lastIp == ip) {
-            entry = lastEntry;
-        } else {
-            entry = entries.get(ip);
-            lastIp = ip;
-            lastEntry = entry;
+            return lastEntry;
         }
-        if (entry == null || entry.expiresAt - now <= 0) {
-            return -1;
-        }
-        return entry.mac;
+        Entry entry = entries.get(ip);
+        lastIp = ip;
+        lastEntry = entry;
+        return entry;
     }
 
     /** Learns or refreshes a neighbour; returns its queued packets (possibly empty). */
@@ -103,14 +149,32 @@ final class ArpCache {
     }
 
     /**
-     * Advances time: drops expired entries, gives up on neighbours that never answered,
-     * and returns the addresses to send another request for.
+     * Advances time: forgets stale neighbours that did not answer their probes or that nobody
+     * used, gives up on unknown ones that never answered, and returns the requests to send:
+     * the next probes and the next broadcast tries.
      */
-    List<Integer> tick(long now, DropCounters drops) {
-        if (entries.values().removeIf(entry -> entry.expiresAt - now <= 0)) {
+    List<Request> tick(long now, DropCounters drops) {
+        List<Request> requests = new ArrayList<>();
+        boolean removed = entries.entrySet().removeIf(row -> {
+            Entry entry = row.getValue();
+            if (entry.probesSent == 0) {
+                return entry.reachableUntil + REACHABLE_NANOS - now <= 0; // stale and unused
+            }
+            if (entry.nextProbeAt - now > 0) {
+                return false;
+            }
+            if (entry.probesSent >= MAX_REQUESTS) {
+                drops.count("arp.neighbour-gone");
+                return true;
+            }
+            entry.probesSent++;
+            entry.nextProbeAt = now + RETRY_NANOS;
+            requests.add(new Request(row.getKey(), entry.mac));
+            return false;
+        });
+        if (removed) {
             lastEntry = null;
         }
-        List<Integer> retry = new ArrayList<>();
         for (Iterator<Map.Entry<Integer, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Integer, Pending> row = it.next();
             Pending waiting = row.getValue();
@@ -126,10 +190,10 @@ final class ArpCache {
             } else {
                 waiting.requestsSent++;
                 waiting.nextRequestAt = now + RETRY_NANOS;
-                retry.add(row.getKey());
+                requests.add(new Request(row.getKey(), -1));
             }
         }
-        return retry;
+        return requests;
     }
 
     Map<Integer, Entry> entries() {
@@ -145,7 +209,7 @@ final class ArpCache {
 
     private void evictOldest() {
         entries.entrySet().stream()
-                .min(Map.Entry.comparingByValue((a, b) -> Long.compare(a.expiresAt, b.expiresAt)))
+                .min(Map.Entry.comparingByValue((a, b) -> Long.compare(a.reachableUntil, b.reachableUntil)))
                 .ifPresent(oldest -> entries.remove(oldest.getKey()));
         lastEntry = null;
     }

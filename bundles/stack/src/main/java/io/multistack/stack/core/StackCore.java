@@ -139,8 +139,9 @@ public final class StackCore implements IpOutput {
 
     /** Advances time: ARP retries and expiry, echo timeouts. */
     public void tick(long now) {
-        for (int ip : arp.tick(now, drops)) {
-            sendArp(Arp.request(iface.mac(), iface.address(), ip), MacAddress.BROADCAST.bits());
+        for (ArpCache.Request request : arp.tick(now, drops)) {
+            sendArp(Arp.request(iface.mac(), iface.address(), request.ip()),
+                    request.broadcast() ? MacAddress.BROADCAST.bits() : request.mac());
         }
         echoes.expire(now);
         reassembler.expire(now);
@@ -196,7 +197,7 @@ public final class StackCore implements IpOutput {
     public List<ArpEntry> arpTable(long now) {
         List<ArpEntry> table = new ArrayList<>();
         arp.entries().forEach((ip, entry) -> table.add(new ArpEntry(Ipv4Address.toInet(ip),
-                new MacAddress(entry.mac()), Duration.ofNanos(Math.max(0, entry.expiresAt() - now)))));
+                new MacAddress(entry.mac), Duration.ofNanos(Math.max(0, entry.reachableUntil - now)))));
         table.sort(Comparator.comparing(e -> Integer.toUnsignedLong(Ipv4Address.toInt(e.address()))));
         return table;
     }
@@ -454,6 +455,9 @@ public final class StackCore implements IpOutput {
         long mac = arp.lookup(nextHop, now);
         if (mac >= 0) {
             transmit(mac, Ethernet.TYPE_IPV4, packet);
+            if (arp.startProbe(nextHop, now)) {
+                sendArp(Arp.request(iface.mac(), iface.address(), nextHop), mac); // stale: still there?
+            }
         } else if (arp.enqueue(nextHop, new ArpCache.PendingPacket(Ethernet.TYPE_IPV4, packet), now, drops)) {
             sendArp(Arp.request(iface.mac(), iface.address(), nextHop), MacAddress.BROADCAST.bits());
         }

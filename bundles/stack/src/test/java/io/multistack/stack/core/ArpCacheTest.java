@@ -43,12 +43,14 @@ class ArpCacheTest {
     }
 
     @Test
-    void anExpiredOrClearedNeighbourIsGoneAlsoFromTheShortcut() {
+    void aForgottenOrClearedNeighbourIsGoneAlsoFromTheShortcut() {
         cache.learn(HOST, 0x0200_0000_0001L, 0);
         assertThat(cache.lookup(HOST, 1)).isEqualTo(0x0200_0000_0001L);
 
         cache.tick(ArpCache.REACHABLE_NANOS + 1, drops);
-        assertThat(cache.lookup(HOST, ArpCache.REACHABLE_NANOS + 2)).isEqualTo(-1);
+        assertThat(cache.lookup(HOST, ArpCache.REACHABLE_NANOS + 2)).as("stale, still used").isEqualTo(0x0200_0000_0001L);
+        cache.tick(2 * ArpCache.REACHABLE_NANOS, drops);
+        assertThat(cache.lookup(HOST, 2 * ArpCache.REACHABLE_NANOS + 1)).isEqualTo(-1);
         assertThat(cache.knows(HOST)).isFalse();
 
         cache.learn(HOST, 0x0200_0000_0003L, 0);

@@ -431,7 +431,7 @@ class StackCoreTest {
         }
 
         @Test
-        void entriesExpireAfterSixtySeconds() {
+        void aStaleNeighbourIsStillUsedWhileAUnicastProbeAsksForIt() {
             StackKit kit = use(StackKit.up());
             kit.hostResolvesUs();
 
@@ -443,20 +443,71 @@ class StackCoreTest {
             kit.expectNothing();
 
             kit.advance(Duration.ofNanos(1));
-            assertThat(kit.core.arpTable(kit.now)).isEmpty();
+            assertThat(kit.core.arpTable(kit.now)).singleElement()
+                    .extracting(ArpEntry::remaining).isEqualTo(Duration.ZERO);
             kit.receive(kit.echoRequestFromHost(1, 2, new byte[8]));
-            kit.expectArpRequestFor(HOST_IP);
+            assertThat(kit.expectIcmp(HOST_MAC, HOST_IP).sequence()).as("the reply does not wait").isEqualTo(2);
+            kit.expectArpProbeOf(HOST_MAC, HOST_IP);
+            kit.receive(kit.echoRequestFromHost(1, 3, new byte[8]));
+            kit.expectIcmp(HOST_MAC, HOST_IP);
+            kit.expectNothing(); // one probe at a time
+
+            kit.receive(kit.arpReplyFrom(HOST_MAC, HOST_IP));
+            assertThat(kit.core.arpTable(kit.now)).singleElement()
+                    .extracting(ArpEntry::remaining).isEqualTo(Duration.ofSeconds(60));
+            kit.advance(seconds(5));
+            kit.expectNothing();
+            assertThat(kit.core.drops().get("arp.neighbour-gone")).isZero();
+        }
+
+        @Test
+        void aStaleNeighbourThatIgnoresThreeProbesIsForgotten() {
+            StackKit kit = use(StackKit.up());
+            kit.hostResolvesUs();
+            kit.advance(seconds(60));
+            kit.receive(kit.echoRequestFromHost(1, 1, new byte[8]));
+            kit.expectIcmp(HOST_MAC, HOST_IP);
+            kit.expectArpProbeOf(HOST_MAC, HOST_IP);
+
+            kit.advance(millis(999));
+            kit.expectNothing();
+            kit.advance(millis(1));
+            kit.expectArpProbeOf(HOST_MAC, HOST_IP);
+            kit.advance(seconds(1));
+            kit.expectArpProbeOf(HOST_MAC, HOST_IP);
+            kit.expectNothing();
+            assertThat(kit.core.arpTable(kit.now)).hasSize(1);
+
+            kit.advance(seconds(1));
+            assertThat(kit.core.arpTable(kit.now)).isEmpty();
+            assertThat(kit.core.drops().get("arp.neighbour-gone")).isEqualTo(1);
+            kit.receive(kit.echoRequestFromHost(1, 2, new byte[8]));
+            kit.expectArpRequestFor(HOST_IP); // resolved afresh, the reply waits for it
             kit.expectNothing();
         }
 
         @Test
-        void anExpiredEntryIsNotUsedEvenBeforeTheNextTick() {
+        void aStaleNeighbourIsProbedEvenBeforeTheNextTick() {
             StackKit kit = use(StackKit.up());
             kit.hostResolvesUs();
             kit.now += seconds(60).toNanos(); // no tick
 
             kit.receive(kit.echoRequestFromHost(1, 1, new byte[8]));
-            kit.expectArpRequestFor(HOST_IP);
+            kit.expectIcmp(HOST_MAC, HOST_IP);
+            kit.expectArpProbeOf(HOST_MAC, HOST_IP);
+            kit.expectNothing();
+        }
+
+        @Test
+        void aStaleNeighbourNobodySendsToIsForgottenAfterAnotherMinute() {
+            StackKit kit = use(StackKit.up());
+            kit.hostResolvesUs();
+            kit.advance(seconds(60));
+            assertThat(kit.core.arpTable(kit.now)).hasSize(1);
+            kit.advance(Duration.ofSeconds(60).minusNanos(1));
+            assertThat(kit.core.arpTable(kit.now)).hasSize(1);
+            kit.advance(Duration.ofNanos(1));
+            assertThat(kit.core.arpTable(kit.now)).isEmpty();
             kit.expectNothing();
         }
 
@@ -502,6 +553,9 @@ class StackCoreTest {
             assertThat(kit.core.arpTable(kit.now)).singleElement()
                     .extracting(ArpEntry::remaining).isEqualTo(Duration.ofSeconds(1));
             kit.advance(seconds(1));
+            assertThat(kit.core.arpTable(kit.now)).singleElement()
+                    .extracting(ArpEntry::remaining).isEqualTo(Duration.ZERO);
+            kit.advance(seconds(60));
             assertThat(kit.core.arpTable(kit.now)).isEmpty();
         }
     }

@@ -201,6 +201,11 @@ final class StackKit implements AutoCloseable {
                 .isEqualTo(new ArpPacket(Frames.ARP_REQUEST, ourMac, ourIp, 0, targetIp));
     }
 
+    /** A unicast ARP request to a known neighbour: is it still there? */
+    void expectArpProbeOf(long mac, int targetIp) {
+        assertThat(expectArp(mac)).isEqualTo(new ArpPacket(Frames.ARP_REQUEST, ourMac, ourIp, 0, targetIp));
+    }
+
     @Override
     public void close() {
         core.close(now);
