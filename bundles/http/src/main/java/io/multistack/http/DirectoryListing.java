@@ -8,14 +8,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The HTML page listing a directory, when the tenant's {@code listing} setting allows it. */
+/**
+ * The HTML page listing a directory, when the tenant's {@code listing} setting allows it.
+ * Names starting with a dot are left out, as nginx's autoindex does: among them the
+ * temporaries of uploads in progress.
+ */
 final class DirectoryListing {
     private DirectoryListing() {}
 
     static String html(Path directory, String urlPath) throws IOException {
         List<Path> entries;
         try (Stream<Path> list = Files.list(directory)) {
-            entries = list.sorted().toList();
+            entries = list.filter(entry -> !entry.getFileName().toString().startsWith(".")).sorted().toList();
         }
         StringBuilder page = new StringBuilder(256 + entries.size() * 64);
         String title = "Index of " + escape(urlPath);

@@ -75,7 +75,8 @@ final class StaticRoot {
 
     /**
      * Decodes the segments of an origin path into {@code into}; a segment that could climb out
-     * or cannot be decoded refuses the whole path (400). Uploads check their targets with it too.
+     * or cannot be decoded refuses the whole path (400), one naming an upload's temporary too
+     * (404: a partial file is never read). Uploads check their targets with it too.
      */
     static Refused segments(String rawPath, List<String> into) {
         for (String raw : rawPath.substring(1).split("/", -1)) {
@@ -89,6 +90,9 @@ final class StaticRoot {
             if (segment.equals(".") || segment.equals("..") || segment.indexOf('/') >= 0
                     || segment.indexOf('\\') >= 0 || segment.indexOf('\0') >= 0) {
                 return new Refused(400, "path traversal");
+            }
+            if (segment.startsWith(AtomicFile.TEMPORARY_PREFIX)) {
+                return new Refused(404, "an upload in progress"); // never served, never a target
             }
             into.add(segment);
         }

@@ -33,7 +33,7 @@ final class UploadTarget {
         List<String> segments = new ArrayList<>();
         StaticRoot.Refused bad = StaticRoot.segments(rawPath, segments);
         if (bad != null) {
-            return new Refused(bad.status(), bad.reason());
+            return new Refused(bad.status() == 404 ? 403 : bad.status(), bad.reason()); // a temporary's name
         }
         if (segments.isEmpty() || rawPath.endsWith("/")) {
             return new Refused(409, "cannot put a folder");

@@ -216,6 +216,29 @@ class UploadHandlerTest {
     }
 
     @Test
+    void an_upload_in_progress_is_neither_listed_nor_served_nor_a_target() throws Exception {
+        HttpSettings listingToo = new HttpSettings(80, 10, Duration.ofSeconds(10), Duration.ofSeconds(60), 8192,
+                4096, 1 << 20, true, true, 64L << 20);
+        Upload writing = new Upload(listingToo);
+        writing.send(put("/new.bin", 1000) + "x".repeat(500));
+        String temporary = temporaries().getFirst().getFileName().toString();
+
+        Upload reader = new Upload(listingToo);
+        reader.send("GET /" + temporary + " HTTP/1.1\r\nHost: t\r\n\r\n");
+        assertThat(reader.only().status()).isEqualTo(404);
+        Upload lister = new Upload(listingToo);
+        lister.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+        assertThat(lister.only().body()).contains("old.txt").doesNotContain(temporary);
+        Upload intruder = new Upload(listingToo);
+        intruder.send(put("/" + temporary, 4) + "EVIL");
+        assertThat(intruder.only().status()).isEqualTo(403);
+
+        writing.send("y".repeat(500));
+        assertThat(writing.only().status()).isEqualTo(201);
+        assertThat(Files.readString(www.resolve("new.bin"))).isEqualTo("x".repeat(500) + "y".repeat(500));
+    }
+
+    @Test
     void expect_continue_answered_before_the_body() throws Exception {
         Upload upload = new Upload(ENABLED);
         upload.send(put("/e.txt", 2, "Expect: 100-continue\r\n"));
