@@ -1,5 +1,6 @@
 package io.multistack.ftp;
 
+import io.multistack.uploads.UploadWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -18,36 +19,44 @@ import java.util.concurrent.ThreadLocalRandom;
  * A resumed upload (REST, APPE) starts by copying the kept prefix of the existing file.
  * Commit runs off the event loop while an ABOR may abort on it: the methods are synchronized.
  */
-final class AtomicUpload implements AutoCloseable {
+final class AtomicUpload implements UploadWriter.Target, AutoCloseable {
     private final Path target;
     private final Path temporary;
     private final FileChannel channel;
+    /** Bytes of the existing target a resumed upload keeps (REST, APPE); copied by {@link #prepare}. */
+    private final long kept;
     private long written;
     private boolean finished;
 
-    private AtomicUpload(Path target, Path temporary, FileChannel channel) {
+    private AtomicUpload(Path target, Path temporary, FileChannel channel, long kept) {
         this.target = target;
         this.temporary = temporary;
         this.channel = channel;
+        this.kept = kept;
     }
 
     /** Starts an upload that keeps the first {@code keep} bytes of the existing target. */
     static AtomicUpload begin(Path target, long keep) throws IOException {
-        AtomicUpload upload = create(target);
-        upload.keep(keep);
+        AtomicUpload upload = create(target, keep);
+        upload.prepare();
         return upload;
     }
 
-    /** Creates the temporary (cheap: no copying yet). */
-    static AtomicUpload create(Path target) throws IOException {
+    /** Creates the temporary (cheap: the kept prefix is copied by {@link #prepare}, off the loop). */
+    static AtomicUpload create(Path target, long keep) throws IOException {
         Path temporary = target.resolveSibling(FileArea.TEMPORARY_PREFIX
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".part");
         FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        return new AtomicUpload(target, temporary, channel);
+        return new AtomicUpload(target, temporary, channel, keep);
     }
 
-    /** Copies the first {@code keep} bytes of the existing target (REST, APPE); blocking. */
-    synchronized void keep(long keep) throws IOException {
+    /** Copies the kept prefix of the existing target (REST, APPE); blocking. */
+    @Override
+    public void prepare() throws IOException {
+        keep(kept);
+    }
+
+    private synchronized void keep(long keep) throws IOException {
         if (keep <= 0) {
             return;
         }
@@ -68,7 +77,8 @@ final class AtomicUpload implements AutoCloseable {
     }
 
     /** Appends the buffers, in order, with gathering writes. */
-    synchronized void write(ByteBuffer... buffers) throws IOException {
+    @Override
+    public synchronized void write(ByteBuffer[] buffers) throws IOException {
         for (int first = 0; first < buffers.length; ) {
             written += channel.write(buffers, first, buffers.length - first);
             while (first < buffers.length && !buffers[first].hasRemaining()) {
@@ -82,7 +92,8 @@ final class AtomicUpload implements AutoCloseable {
     }
 
     /** Syncs the data and renames the temporary into place; blocking, so not on an event loop. */
-    synchronized void commit() throws IOException {
+    @Override
+    public synchronized void commit() throws IOException {
         if (finished) {
             throw new IOException("upload already finished");
         }
@@ -103,7 +114,8 @@ final class AtomicUpload implements AutoCloseable {
     }
 
     /** Drops the temporary; the target stays as it was. Safe to call more than once. */
-    synchronized void abort() {
+    @Override
+    public synchronized void abort() {
         if (finished) {
             return;
         }

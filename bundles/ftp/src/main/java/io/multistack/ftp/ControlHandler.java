@@ -1,5 +1,6 @@
 package io.multistack.ftp;
 
+import io.multistack.uploads.UploadWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -250,7 +252,7 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private void store(Outcome.Store store) {
         AtomicUpload upload;
         try {
-            upload = AtomicUpload.create(store.file()); // the kept prefix is copied off the loop
+            upload = AtomicUpload.create(store.file(), store.offset()); // the kept prefix is copied off the loop
         } catch (IOException failed) {
             reply(Reply.of(553, "Cannot create " + store.virtual() + "."));
             return;
@@ -260,7 +262,18 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
             @Override
             void run(Channel channel) {
-                writer = new UploadWriter(upload, store.offset(), channel);
+                writer = new UploadWriter(upload, Executors.newSingleThreadExecutor(
+                        Thread.ofVirtual().name("ftp-upload").factory()), channel.eventLoop(), new UploadWriter.Reading() {
+                            @Override
+                            public void pause() {
+                                channel.config().setAutoRead(false);
+                            }
+
+                            @Override
+                            public void resume() {
+                                channel.config().setAutoRead(true);
+                            }
+                        });
                 channel.pipeline().get(DataConnection.class).receive(new DataConnection.Receiver() {
                     @Override
                     public void data(ByteBuf bytes) {

@@ -28,7 +28,7 @@ class AtomicUploadTest {
     void theTargetAppearsOnlyAtCommit() throws Exception {
         Path target = folder.resolve("file.txt");
         AtomicUpload upload = AtomicUpload.begin(target, 0);
-        upload.write(bytes("hello"));
+        upload.write(new ByteBuffer[] {bytes("hello")});
         assertThat(target).doesNotExist();
         upload.commit();
         assertThat(target).hasContent("hello");
@@ -40,7 +40,7 @@ class AtomicUploadTest {
         Path target = folder.resolve("file.txt");
         Files.writeString(target, "previous");
         AtomicUpload upload = AtomicUpload.begin(target, 0);
-        upload.write(bytes("partial new con"));
+        upload.write(new ByteBuffer[] {bytes("partial new con")});
         upload.abort();
         upload.abort();
         assertThat(target).hasContent("previous");
@@ -52,7 +52,7 @@ class AtomicUploadTest {
         Path target = folder.resolve("file.txt");
         Files.writeString(target, "0123456789");
         AtomicUpload upload = AtomicUpload.begin(target, 4);
-        upload.write(bytes("abc"));
+        upload.write(new ByteBuffer[] {bytes("abc")});
         assertThat(upload.written()).isEqualTo(7);
         assertThat(target).hasContent("0123456789");
         upload.commit();

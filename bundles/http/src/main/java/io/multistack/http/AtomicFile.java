@@ -1,5 +1,6 @@
 package io.multistack.http;
 
+import io.multistack.uploads.UploadWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,7 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Writes and commit run on the upload's disk thread while an abort may come from the event
  * loop: the methods are synchronized.
  */
-final class AtomicFile {
+final class AtomicFile implements UploadWriter.Target {
     /** Temporaries start with this; a crash may leave one behind (never the target). */
     static final String TEMPORARY_PREFIX = ".http-upload-";
 
@@ -42,7 +43,8 @@ final class AtomicFile {
     }
 
     /** Appends the buffers, in order, with gathering writes. */
-    synchronized void write(ByteBuffer[] buffers) throws IOException {
+    @Override
+    public synchronized void write(ByteBuffer[] buffers) throws IOException {
         if (finished) {
             throw new IOException("upload already finished");
         }
@@ -55,7 +57,8 @@ final class AtomicFile {
     }
 
     /** Renames the complete temporary over the target. */
-    synchronized void commit() throws IOException {
+    @Override
+    public synchronized void commit() throws IOException {
         if (finished) {
             throw new IOException("upload already finished");
         }
@@ -74,7 +77,8 @@ final class AtomicFile {
     }
 
     /** Drops the temporary; the target stays as it was. Safe to call more than once. */
-    synchronized void abort() {
+    @Override
+    public synchronized void abort() {
         if (finished) {
             return;
         }

@@ -17,6 +17,7 @@ import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -116,8 +117,12 @@ final class HttpServer {
      * the encoder needs no knowledge of request methods.
      */
     static void pipeline(ChannelPipeline pipeline, Site site) {
-        pipeline(pipeline, site, DiskWriter.VIRTUAL_THREADS);
+        pipeline(pipeline, site, VIRTUAL_THREADS);
     }
+
+    /** One serial executor per upload, for its file writes: a virtual thread, ended when the upload ends. */
+    static final Supplier<ExecutorService> VIRTUAL_THREADS = () -> Executors.newSingleThreadExecutor(
+            Thread.ofVirtual().name("http-upload").factory());
 
     /** {@code disks}: one serial executor per upload, for the body's file writes. */
     static void pipeline(ChannelPipeline pipeline, Site site, Supplier<ExecutorService> disks) {

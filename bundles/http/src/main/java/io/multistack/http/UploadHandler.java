@@ -1,5 +1,6 @@
 package io.multistack.http;
 
+import io.multistack.uploads.UploadWriter;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -47,7 +48,7 @@ final class UploadHandler extends ChannelDuplexHandler {
     /** Messages that arrived behind a complete upload while its file is renamed. */
     private final ArrayDeque<Object> held = new ArrayDeque<>();
     private HttpRequest upload;
-    private DiskWriter writer;
+    private UploadWriter writer;
     private boolean created;
     private long received;
     private boolean discarding;
@@ -116,7 +117,7 @@ final class UploadHandler extends ChannelDuplexHandler {
                 upload = request;
                 created = !writable.exists();
                 received = 0;
-                writer = new DiskWriter(file, disks.get(), ctx.executor(), new DiskWriter.Reading() {
+                writer = new UploadWriter(file, disks.get(), ctx.executor(), new UploadWriter.Reading() {
                     @Override
                     public void pause() {
                         ctx.channel().config().setAutoRead(false);

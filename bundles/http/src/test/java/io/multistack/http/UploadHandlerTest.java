@@ -2,6 +2,7 @@ package io.multistack.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.multistack.uploads.UploadWriter;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -177,7 +178,7 @@ class UploadHandlerTest {
     void reads_only_as_fast_as_the_disk_writes() throws Exception {
         Upload upload = new Upload(ENABLED);
         upload.disk.immediate = false;
-        int size = (int) DiskWriter.HIGH_WATER + 3 * 65536;
+        int size = (int) UploadWriter.HIGH_WATER + 3 * 65536;
         byte[] body = random(size);
         upload.send(put("/slow.bin", size));
         int at = 0;
@@ -202,14 +203,15 @@ class UploadHandlerTest {
     void segment_sized_pieces_reach_the_disk_in_runs_of_a_mebibyte() throws Exception {
         Upload upload = new Upload(ENABLED);
         upload.disk.immediate = false;
-        int size = 3 * (int) DiskWriter.BATCH_BYTES + 1000;
+        int size = 3 * (int) UploadWriter.BATCH_BYTES + 1000;
         byte[] body = random(size);
         upload.send(put("/runs.bin", size));
         for (int at = 0; at < size; at += 1398) { // one TCP segment's payload at a time
             upload.send(java.util.Arrays.copyOfRange(body, at, Math.min(size, at + 1398)));
         }
-        // a run closes at the first piece that takes it to a MiB (751 pieces): two runs, the rest, the rename
-        assertThat(upload.disk.tasks).hasSize(4);
+        // a run closes at the first piece that takes it to a MiB (751 pieces): the writer's first
+        // step, two runs, the rest, the rename
+        assertThat(upload.disk.tasks).hasSize(5);
         upload.disk.runAll();
         assertThat(upload.only().status()).isEqualTo(201);
         assertThat(Files.readAllBytes(www.resolve("runs.bin"))).isEqualTo(body);
