@@ -71,6 +71,16 @@ attach() {
     local ns=$1 ip=$2 port=p-${1#"$PREFIX"-}
     ip -n "$HUB_NS" link add "$port" type veth peer name eth0 netns "$ns"
     ip -n "$HUB_NS" link set "$port" master br0 up
+    # MSBENCH_HUB_GRO=on (an experiment, not the comparison): GRO on the hub's side, as a
+    # NIC's NAPI has it on a real host, so the appliance's socket (UDP_GRO) gets merged runs.
+    # veth merges only on its NAPI path, which it takes for a sender without TSO; the
+    # underlay carries only VXLAN datagrams, never segmented (tx off tunnels), so TSO/GSO off
+    # changes no packet. But the NAPI path also carries what the bridge forwards to the
+    # kernel endpoints, and slowed nginx's upload (bench/RESULTS.md, session 5): off by default.
+    if [[ ${MSBENCH_HUB_GRO:-off} == on ]]; then
+        ip netns exec "$HUB_NS" ethtool -K "$port" gro on >/dev/null
+        ip netns exec "$ns" ethtool -K eth0 tso off gso off >/dev/null
+    fi
     ip -n "$ns" addr add "$ip/24" dev eth0
     ip -n "$ns" link set eth0 up
 }

@@ -26,6 +26,14 @@ import java.util.concurrent.atomic.LongAdder;
  * the trunk can tag it in place), and the read's own reference is released at once.
  * Everything else, the native {@code mmsghdr}/{@code iovec}/name arrays and the errno
  * capture, is allocated once, in the {@link EndpointSocket}'s arena, and freed with it.
+ *
+ * <p>With the kernel's UDP GRO on the socket ({@code UDP_GRO}, {@link #coalescing}), a
+ * datagram may be a run of up to 64 segments of one size, each one VXLAN packet, as the
+ * receiving interface's GRO merged them; the segment size comes in a control message. Each
+ * slot is then a pooled buffer of its own of {@link #COALESCED_SLOT_BYTES} (a run cut short
+ * would lose packets): a run is handed on as retained slices of its buffer, which the slot
+ * gives up for a fresh one, and a lone datagram is copied out, so that a frame a tenant
+ * holds never keeps 64 KiB alive.
  */
 final class DatagramReceiver {
     /**
@@ -40,6 +48,8 @@ final class DatagramReceiver {
     static final int SLOT_BYTES = UdpTransport.MAX_DATAGRAM;
     /** recvmmsg calls per readiness event before the loop runs its tasks again. */
     static final int READS_PER_EVENT = 4;
+    /** A slot that can take a coalesced run: the largest UDP datagram. */
+    static final int COALESCED_SLOT_BYTES = 65_536;
     private static final Logger LOG = System.getLogger("io.multistack.access");
 
     private final int fd;
@@ -48,15 +58,35 @@ final class DatagramReceiver {
     private final MessageSlots slots;
     private final MemorySegment callState;
     private final LongAdder errors = new LongAdder();
+    private final LongAdder coalescedRuns = new LongAdder();
+    /** With {@link #coalescing}: each slot's own buffer, null once handed on with a run. */
+    private final ByteBuf[] slotBuffers;
     private boolean closed;
 
     /** Reads descriptor {@code fd}, with native memory from {@code arena}. */
     DatagramReceiver(Arena arena, int fd, SiteDatagrams sink, ByteBufAllocator allocator) {
+        this(arena, fd, sink, allocator, false);
+    }
+
+    /** As above; {@code coalescing} when {@code UDP_GRO} is on for the socket. */
+    DatagramReceiver(Arena arena, int fd, SiteDatagrams sink, ByteBufAllocator allocator, boolean coalescing) {
         this.fd = fd;
         this.sink = sink;
         this.allocator = allocator;
-        this.slots = new MessageSlots(arena, SLOTS, SLOT_BYTES);
+        this.slots = coalescing ? new MessageSlots(arena, SLOTS, COALESCED_SLOT_BYTES, true)
+                : new MessageSlots(arena, SLOTS, SLOT_BYTES);
+        this.slotBuffers = coalescing ? new ByteBuf[SLOTS] : null;
         this.callState = arena.allocate(SocketCalls.CALL_STATE);
+    }
+
+    /** Whether datagrams may come as runs of segments (UDP GRO). */
+    boolean coalescing() {
+        return slotBuffers != null;
+    }
+
+    /** Runs of datagrams received as one (UDP GRO), for statistics and tests. */
+    long coalescedRuns() {
+        return coalescedRuns.sum();
     }
 
     /** Links the native calls; throws what FFM throws without native access, or off LP64. */
@@ -74,8 +104,60 @@ final class DatagramReceiver {
         }
     }
 
-    /** One recvmmsg into a fresh buffer: the number of datagrams read (0 on EAGAIN or an error). */
+    /** One recvmmsg: the number of datagrams read (0 on EAGAIN or an error). */
     private int readBatch() {
+        return slotBuffers != null ? readCoalescing() : readIntoOneBuffer();
+    }
+
+    /** One recvmmsg into slots of their own buffers, which runs of segments may take along. */
+    private int readCoalescing() {
+        slots.resetAll();
+        for (int slot = 0; slot < SLOTS; slot++) {
+            if (slotBuffers[slot] == null) {
+                ByteBuf buffer = allocator.directBuffer(COALESCED_SLOT_BYTES, COALESCED_SLOT_BYTES);
+                slotBuffers[slot] = buffer;
+                slots.aim(slot, MessageSlots.address(buffer, 0, COALESCED_SLOT_BYTES));
+            }
+        }
+        int received = SocketCalls.recvmmsg(callState, fd, slots.messages(), SLOTS);
+        if (received < 0) {
+            failed(-received);
+            return 0;
+        }
+        for (int slot = 0; slot < received; slot++) {
+            long sender = slots.senderIpv4(slot);
+            if (sender == MessageSlots.NOT_IPV4) {
+                continue;
+            }
+            int length = slots.length(slot);
+            int segment = slots.segmentSize(slot);
+            ByteBuf buffer = slotBuffers[slot];
+            try {
+                if (slots.truncated(slot)) {
+                    sink.truncated(buffer.retainedSlice(0, Math.min(length, SLOT_BYTES)));
+                } else if (segment > 0 && length > segment && segment <= SLOT_BYTES) {
+                    slotBuffers[slot] = null; // the run's packets keep it; the next read takes a fresh one
+                    coalescedRuns.increment();
+                    for (int at = 0; at < length; at += segment) {
+                        sink.fromSite((int) sender, buffer.retainedSlice(at, Math.min(segment, length - at)));
+                    }
+                    buffer.release();
+                } else if (length > SLOT_BYTES) { // longer than any VXLAN packet: cut, as a plain read would
+                    sink.truncated(buffer.retainedSlice(0, SLOT_BYTES));
+                } else {
+                    ByteBuf copy = allocator.directBuffer(length, length);
+                    copy.writeBytes(buffer, 0, length);
+                    sink.fromSite((int) sender, copy);
+                }
+            } catch (RuntimeException bug) { // never into the loop: Netty would pause it for a second
+                count("handling a datagram: " + bug);
+            }
+        }
+        return received;
+    }
+
+    /** One recvmmsg into a fresh buffer of all slots, whose datagrams are handed on as slices. */
+    private int readIntoOneBuffer() {
         ByteBuf buffer = allocator.directBuffer(SLOTS * SLOT_BYTES, SLOTS * SLOT_BYTES);
         try {
             slots.pointInto(MessageSlots.address(buffer, 0, buffer.capacity()));
@@ -132,5 +214,13 @@ final class DatagramReceiver {
     /** On the loop: reads no more (the {@link EndpointSocket} frees the memory next). */
     void close() {
         closed = true;
+        if (slotBuffers != null) {
+            for (int slot = 0; slot < SLOTS; slot++) {
+                if (slotBuffers[slot] != null) {
+                    slotBuffers[slot].release();
+                    slotBuffers[slot] = null;
+                }
+            }
+        }
     }
 }

@@ -15,6 +15,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.IntConsumer;
 import java.util.function.UnaryOperator;
@@ -51,8 +52,8 @@ final class EndpointSocket implements EpollIoHandle {
         this.loop = loop;
         this.socket = new FileDescriptor(copy);
         try {
-            this.receiver = new DatagramReceiver(arena, copy, sink, channel.alloc());
             MemorySegment sendState = arena.allocate(SocketCalls.CALL_STATE);
+            this.receiver = new DatagramReceiver(arena, copy, sink, channel.alloc(), coalescing(sendState, copy));
             SendSlots slots = new SendSlots(arena, DatagramSender.SLOTS, SocketCalls.family(sendState, copy));
             DatagramSender.SendCall sendmmsg = (messages, count) -> SocketCalls.sendmmsg(sendState, copy, messages, count);
             this.sender = new DatagramSender(slots, around.apply(sendmmsg), this::wantWritable, channel.alloc(),
@@ -60,6 +61,24 @@ final class EndpointSocket implements EpollIoHandle {
         } catch (IOException | RuntimeException | Error failed) {
             arena.close();
             throw failed;
+        }
+    }
+
+    /**
+     * Asks the kernel for UDP GRO on the socket: where the receiving interface merges a burst
+     * of datagrams of one flow (GRO), one slot of a {@code recvmmsg} takes up to 64 of them.
+     * False where the kernel does not know the option (before Linux 5.0): datagrams come one
+     * by one, as without it.
+     */
+    private static boolean coalescing(MemorySegment state, int fd) {
+        try (Arena scratch = Arena.ofConfined()) {
+            SocketCalls.setsockopt(state, fd, SendSlots.SOL_UDP, SocketCalls.UDP_GRO,
+                    scratch.allocateFrom(ValueLayout.JAVA_INT, 1), "UDP_GRO");
+            return true;
+        } catch (IOException refused) {
+            LOG.log(Level.INFO, "VXLAN endpoint: no UDP GRO on this kernel ({0}); datagrams are read one by one",
+                    refused.getMessage());
+            return false;
         }
     }
 

@@ -84,19 +84,37 @@ final class MessageSlots {
         }
     }
 
+    /** Room for the ancillary data of one message: one {@code cmsghdr} with an int, CMSG_SPACE(4). */
+    static final int CONTROL_BYTES = 24;
+    static final long CMSG_LEN = CMSGHDR.byteOffset(groupElement("cmsg_len"));
+    static final long CMSG_LEVEL = CMSGHDR.byteOffset(groupElement("cmsg_level"));
+    static final long CMSG_TYPE = CMSGHDR.byteOffset(groupElement("cmsg_type"));
+    static final long CMSG_DATA = CMSGHDR.byteSize();
+
     private final int count;
     private final int slotBytes;
     private final MemorySegment messages;
     private final MemorySegment iovecs;
     private final MemorySegment names;
+    /** Each message's ancillary data, or {@code null} when none is asked for. */
+    private final MemorySegment controls;
 
-    /** {@code count} slots of {@code slotBytes} each, in native memory of {@code arena}. */
+    /** {@code count} slots of {@code slotBytes} each, in native memory of {@code arena}; no ancillary data. */
     MessageSlots(Arena arena, int count, int slotBytes) {
+        this(arena, count, slotBytes, false);
+    }
+
+    /**
+     * As above; with {@code withControl}, each message also gets room for one control
+     * message (the segment size of a coalesced datagram, {@link #segmentSize}).
+     */
+    MessageSlots(Arena arena, int count, int slotBytes, boolean withControl) {
         this.count = count;
         this.slotBytes = slotBytes;
         messages = arena.allocate(MMSGHDR, count);
         iovecs = arena.allocate(IOVEC, count);
         names = arena.allocate(SOCKADDR_IN6, count);
+        controls = withControl ? arena.allocate((long) CONTROL_BYTES * count, 8) : null;
         for (int slot = 0; slot < count; slot++) {
             MemorySegment iovec = iovecs.asSlice(slot * IOVEC.byteSize(), IOVEC);
             iovec.set(JAVA_LONG, IOV_LEN, slotBytes);
@@ -104,7 +122,9 @@ final class MessageSlots {
             messages.set(ADDRESS, message + MSG_NAME, names.asSlice(slot * SOCKADDR_IN6.byteSize(), SOCKADDR_IN6));
             messages.set(ADDRESS, message + MSG_IOV, iovec);
             messages.set(JAVA_LONG, message + MSG_IOVLEN, 1);
-            // msg_control stays NULL, msg_controllen 0: no ancillary data
+            if (controls != null) {
+                messages.set(ADDRESS, message + MSG_CONTROL, controls.asSlice((long) slot * CONTROL_BYTES, CONTROL_BYTES));
+            } // else msg_control stays NULL, msg_controllen 0: no ancillary data
         }
     }
 
@@ -127,9 +147,49 @@ final class MessageSlots {
      */
     void pointInto(long bufferAddress) {
         for (int slot = 0; slot < count; slot++) {
-            iovecs.set(JAVA_LONG, slot * IOVEC.byteSize() + IOV_BASE, bufferAddress + (long) slot * slotBytes);
-            messages.set(JAVA_INT, slot * MMSGHDR.byteSize() + MSG_NAMELEN, (int) SOCKADDR_IN6.byteSize());
+            aim(slot, bufferAddress + (long) slot * slotBytes);
         }
+    }
+
+    /** Aims slot {@code slot} at {@code address} (room for {@code slotBytes}) and resets what the kernel changes. */
+    void aim(int slot, long address) {
+        iovecs.set(JAVA_LONG, slot * IOVEC.byteSize() + IOV_BASE, address);
+        reset(slot);
+    }
+
+    /** Resets what the kernel changed in every slot (name and control lengths are in and out). */
+    void resetAll() {
+        for (int slot = 0; slot < count; slot++) {
+            reset(slot);
+        }
+    }
+
+    private void reset(int slot) {
+        long message = slot * MMSGHDR.byteSize();
+        messages.set(JAVA_INT, message + MSG_NAMELEN, (int) SOCKADDR_IN6.byteSize());
+        if (controls != null) {
+            messages.set(JAVA_LONG, message + MSG_CONTROLLEN, CONTROL_BYTES);
+        }
+    }
+
+    /**
+     * The segment size the kernel gave with the datagram in {@code slot} ({@code UDP_GRO}: the
+     * datagram is a run of segments of that size, the last possibly shorter), or 0.
+     */
+    int segmentSize(int slot) {
+        if (controls == null) {
+            return 0;
+        }
+        long length = messages.get(JAVA_LONG, slot * MMSGHDR.byteSize() + MSG_CONTROLLEN);
+        long at = (long) slot * CONTROL_BYTES;
+        // one control message fits; the kernel sends no other on this socket
+        if (length >= CMSG_DATA + Integer.BYTES
+                && controls.get(JAVA_INT, at + CMSG_LEVEL) == SendSlots.SOL_UDP
+                && controls.get(JAVA_INT, at + CMSG_TYPE) == SocketCalls.UDP_GRO
+                && controls.get(JAVA_LONG, at + CMSG_LEN) >= CMSG_DATA + Integer.BYTES) {
+            return controls.get(JAVA_INT, at + CMSG_DATA);
+        }
+        return 0;
     }
 
     /** Bytes of the datagram in {@code slot} (at most the slot's size). */

@@ -43,9 +43,6 @@ final class SendSlots {
     static final long SEGMENT_CONTROL_SPACE = 24;
     /** CMSG_LEN(sizeof(uint16_t)). */
     private static final long SEGMENT_CONTROL_LENGTH = CMSGHDR.byteSize() + Short.BYTES;
-    private static final long CMSG_LEN = CMSGHDR.byteOffset(groupElement("cmsg_len"));
-    private static final long CMSG_LEVEL = CMSGHDR.byteOffset(groupElement("cmsg_level"));
-    private static final long CMSG_TYPE = CMSGHDR.byteOffset(groupElement("cmsg_type"));
     private static final long SIN_PORT = SOCKADDR_IN.byteOffset(groupElement("sin_port"));
     private static final ValueLayout.OfShort NETWORK_SHORT = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
 
@@ -79,9 +76,9 @@ final class SendSlots {
             messages.set(ADDRESS, message + MSG_IOV, iovecs.asSlice(slot * IOVEC.byteSize(), IOVEC));
             messages.set(JAVA_LONG, message + MSG_IOVLEN, 1);
             long control = slot * SEGMENT_CONTROL_SPACE;
-            controls.set(JAVA_LONG, control + CMSG_LEN, SEGMENT_CONTROL_LENGTH);
-            controls.set(JAVA_INT, control + CMSG_LEVEL, SOL_UDP);
-            controls.set(JAVA_INT, control + CMSG_TYPE, UDP_SEGMENT);
+            controls.set(JAVA_LONG, control + MessageSlots.CMSG_LEN, SEGMENT_CONTROL_LENGTH);
+            controls.set(JAVA_INT, control + MessageSlots.CMSG_LEVEL, SOL_UDP);
+            controls.set(JAVA_INT, control + MessageSlots.CMSG_TYPE, UDP_SEGMENT);
             short familyValue = ipv6 ? MessageSlots.AF_INET6 : MessageSlots.AF_INET;
             names.set(JAVA_SHORT, slot * nameBytes, familyValue);
             if (ipv6) { // ::ffff:a.b.c.d, flow info and scope 0 (the allocation is zeroed)
@@ -130,7 +127,7 @@ final class SendSlots {
     /** The kernel cuts the slot's payload into datagrams of {@code segmentSize} (UDP GSO). */
     void segmented(int slot, int segmentSize) {
         long control = slot * SEGMENT_CONTROL_SPACE;
-        controls.set(JAVA_SHORT, control + CMSGHDR.byteSize(), (short) segmentSize);
+        controls.set(JAVA_SHORT, control + MessageSlots.CMSG_DATA, (short) segmentSize);
         long message = slot * MMSGHDR.byteSize();
         messages.set(JAVA_LONG, message + MSG_CONTROL, controls.address() + control);
         messages.set(JAVA_LONG, message + MSG_CONTROLLEN, SEGMENT_CONTROL_SPACE);

@@ -30,6 +30,8 @@ final class SocketCalls {
     static final int EAFNOSUPPORT = 97;
     static final int ENOBUFS = 105;
     static final int MSG_TRUNC = 0x20;
+    /** setsockopt(SOL_UDP, UDP_GRO): the kernel may hand over a run of datagrams as one (Linux 5.0+). */
+    static final int UDP_GRO = 104;
     static final int MSG_DONTWAIT = 0x40;
     /** fcntl: the lowest free descriptor ≥ arg for the same open file, with FD_CLOEXEC set. */
     private static final int F_DUPFD_CLOEXEC = 1030;

@@ -194,6 +194,41 @@ class DatagramReceiverTest {
     }
 
     @Test
+    void aRunTheKernelMergedArrivesAsItsSeparateDatagrams() throws Exception {
+        assumeTrue(UdpTransport.segmenter(true) != null, "the kernel has no UDP GSO");
+        assumeTrue(receiver.receiver().coalescing(), "the kernel has no UDP GRO");
+        // a GSO send over loopback reaches a socket with UDP_GRO as one datagram and a segment
+        // size, just as a burst the receiving interface's GRO merged
+        Channel siteEndpoint = bindEndpoint();
+        EndpointSocket siteSocket = UdpTransport.open(siteEndpoint, new Recorder(), errno -> {});
+        SiteSender siteSender = new SiteSender(siteEndpoint.eventLoop(), 4096, null);
+        try {
+            siteSender.socket(siteSocket.sender());
+            InetSocketAddress to = (InetSocketAddress) endpoint.localAddress();
+            siteEndpoint.eventLoop().submit(() -> { // queued together: one burst, one GSO run
+                for (int i = 0; i < 10; i++) {
+                    siteSender.send(io.netty.buffer.Unpooled.directBuffer(1000).writeBytes(datagram(i, 1000)), to);
+                }
+                siteSender.send(io.netty.buffer.Unpooled.directBuffer(300).writeBytes(datagram(10, 300)), to);
+            }).sync();
+            await(() -> recorder.payloads.size() >= 11);
+
+            assertThat(recorder.payloads).hasSize(11);
+            for (int i = 0; i < 10; i++) {
+                assertThat(recorder.payloads.get(i)).as("segment %d", i).isEqualTo(datagram(i, 1000));
+            }
+            assertThat(recorder.payloads.get(10)).isEqualTo(datagram(10, 300));
+            assertThat(receiver.receiver().coalescedRuns()).as("merged by the kernel, cut by us").isEqualTo(1);
+            assertThat(recorder.senders).containsOnly(LOOPBACK);
+            assertThat(recorder.refCounts).as("each its own reference").containsOnly(1);
+        } finally {
+            siteSender.channel(null);
+            siteSocket.close();
+            siteEndpoint.close().syncUninterruptibly();
+        }
+    }
+
+    @Test
     void closingLeavesTheEpollSetClosesTheDuplicateAndStopsReading() throws Exception {
         send(datagram(1, 100));
         await(() -> recorder.payloads.size() >= 1);
