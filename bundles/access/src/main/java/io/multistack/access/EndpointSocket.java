@@ -48,12 +48,12 @@ final class EndpointSocket implements EpollIoHandle {
     private volatile boolean closed;
 
     private EndpointSocket(IoEventLoop loop, Channel channel, int copy, SiteDatagrams sink, boolean segmenting,
-            IntConsumer sendErrors, UnaryOperator<DatagramSender.SendCall> around) throws IOException {
+            IntConsumer sendErrors, UnaryOperator<DatagramSender.SendCall> around, boolean gro) throws IOException {
         this.loop = loop;
         this.socket = new FileDescriptor(copy);
         try {
             MemorySegment sendState = arena.allocate(SocketCalls.CALL_STATE);
-            this.receiver = new DatagramReceiver(arena, copy, sink, channel.alloc(), coalescing(sendState, copy));
+            this.receiver = new DatagramReceiver(arena, copy, sink, channel.alloc(), gro && coalescing(sendState, copy));
             SendSlots slots = new SendSlots(arena, DatagramSender.SLOTS, SocketCalls.family(sendState, copy));
             DatagramSender.SendCall sendmmsg = (messages, count) -> SocketCalls.sendmmsg(sendState, copy, messages, count);
             this.sender = new DatagramSender(slots, around.apply(sendmmsg), this::wantWritable, channel.alloc(),
@@ -65,10 +65,10 @@ final class EndpointSocket implements EpollIoHandle {
     }
 
     /**
-     * Asks the kernel for UDP GRO on the socket: where the receiving interface merges a burst
-     * of datagrams of one flow (GRO), one slot of a {@code recvmmsg} takes up to 64 of them.
-     * False where the kernel does not know the option (before Linux 5.0): datagrams come one
-     * by one, as without it.
+     * Asks the kernel for UDP GRO on the socket (the endpoint's {@code gro = true}): where the
+     * receiving interface merges a burst of datagrams of one flow (a NIC's NAPI GRO), one slot
+     * of a {@code recvmmsg} takes up to 64 of them. False where the kernel does not know the
+     * option (before Linux 5.0): datagrams come one by one, as without it.
      */
     private static boolean coalescing(MemorySegment state, int fd) {
         try (Arena scratch = Arena.ofConfined()) {
@@ -97,12 +97,23 @@ final class EndpointSocket implements EpollIoHandle {
      */
     static EndpointSocket open(Channel channel, int fd, SiteDatagrams sink, boolean segmenting, IntConsumer sendErrors)
             throws IOException {
-        return open(channel, fd, sink, segmenting, sendErrors, UnaryOperator.identity());
+        return open(channel, fd, sink, segmenting, sendErrors, UnaryOperator.identity(), false);
+    }
+
+    /** As above; with {@code gro}, asks for merged runs ({@link #coalescing}). */
+    static EndpointSocket open(Channel channel, int fd, SiteDatagrams sink, boolean segmenting, IntConsumer sendErrors,
+            boolean gro) throws IOException {
+        return open(channel, fd, sink, segmenting, sendErrors, UnaryOperator.identity(), gro);
     }
 
     /** As above, with the sender's system call wrapped by {@code around} (tests). */
     static EndpointSocket open(Channel channel, int fd, SiteDatagrams sink, boolean segmenting, IntConsumer sendErrors,
             UnaryOperator<DatagramSender.SendCall> around) throws IOException {
+        return open(channel, fd, sink, segmenting, sendErrors, around, false);
+    }
+
+    private static EndpointSocket open(Channel channel, int fd, SiteDatagrams sink, boolean segmenting,
+            IntConsumer sendErrors, UnaryOperator<DatagramSender.SendCall> around, boolean gro) throws IOException {
         if (!(channel.eventLoop() instanceof IoEventLoop loop) || !loop.isCompatible(EndpointSocket.class)) {
             throw new IOException("the socket's loop " + channel.eventLoop() + " takes no epoll handles");
         }
@@ -113,7 +124,7 @@ final class EndpointSocket implements EpollIoHandle {
         try (Arena scratch = Arena.ofConfined()) {
             int copy = SocketCalls.dup(scratch.allocate(SocketCalls.CALL_STATE), fd);
             try {
-                opened = new EndpointSocket(loop, channel, copy, sink, segmenting, sendErrors, around);
+                opened = new EndpointSocket(loop, channel, copy, sink, segmenting, sendErrors, around, gro);
             } catch (IOException | RuntimeException | Error failed) {
                 new FileDescriptor(copy).close();
                 throw failed;

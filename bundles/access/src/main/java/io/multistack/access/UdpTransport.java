@@ -123,7 +123,13 @@ final class UdpTransport {
      */
     static EndpointSocket open(io.netty.channel.Channel channel, SiteDatagrams sink,
             java.util.function.IntConsumer sendErrors) throws java.io.IOException {
-        return Epoll.open(channel, sink, sendErrors);
+        return open(channel, sink, sendErrors, false);
+    }
+
+    /** As above; with {@code gro}, the socket asks the kernel for merged runs (UDP GRO) where it has them. */
+    static EndpointSocket open(io.netty.channel.Channel channel, SiteDatagrams sink,
+            java.util.function.IntConsumer sendErrors, boolean gro) throws java.io.IOException {
+        return Epoll.open(channel, sink, sendErrors, gro);
     }
 
     static String name(boolean epoll, boolean ownIo) {
@@ -170,8 +176,8 @@ final class UdpTransport {
         }
 
         static EndpointSocket open(io.netty.channel.Channel channel, SiteDatagrams sink,
-                java.util.function.IntConsumer sendErrors) throws java.io.IOException {
-            return EndpointSocket.open(channel, fd(channel), sink, segmenter() != null, sendErrors);
+                java.util.function.IntConsumer sendErrors, boolean gro) throws java.io.IOException {
+            return EndpointSocket.open(channel, fd(channel), sink, segmenter() != null, sendErrors, gro);
         }
 
         static Bootstrap reusePort(Bootstrap bootstrap) {

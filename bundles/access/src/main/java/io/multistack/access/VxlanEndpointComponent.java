@@ -53,7 +53,7 @@ public final class VxlanEndpointComponent implements AccessTable {
     static final String PID = "io.multistack.access.vxlan";
     static final String DEFAULT_LISTEN = "0.0.0.0:4789";
     static final String OFF = "off";
-    static final Set<String> KEYS = Set.of("listen", "trunk");
+    static final Set<String> KEYS = Set.of("listen", "trunk", "gro");
     private static final Pattern LINK_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Logger LOG = System.getLogger("io.multistack.access");
 
@@ -68,6 +68,8 @@ public final class VxlanEndpointComponent implements AccessTable {
     /** Our own readers and writers of {@link #channels}, one each; empty where Netty reads and writes them. */
     private volatile List<EndpointSocket> ownSockets = List.of();
     private volatile String listen = DEFAULT_LISTEN;
+    /** UDP GRO asked of the sockets ({@code gro = true}): for hosts whose interface merges bursts. */
+    private volatile boolean gro;
     private volatile TrunkAttachment trunk;
 
     @Activate
@@ -95,7 +97,7 @@ public final class VxlanEndpointComponent implements AccessTable {
             attachTrunk(properties);
         }
         String wanted = listenOf(properties);
-        if (!wanted.equals(listen) || (channels.isEmpty() && !OFF.equals(wanted))) {
+        if (!wanted.equals(listen) || (channels.isEmpty() && !OFF.equals(wanted)) || groOf(properties) != gro) {
             closeChannel();
             bind(properties);
         }
@@ -110,7 +112,7 @@ public final class VxlanEndpointComponent implements AccessTable {
     private static void warnUnknownKeys(Map<String, Object> properties) {
         Set<String> unknown = ConfigValues.unknownKeys(properties, KEYS);
         if (!unknown.isEmpty()) {
-            LOG.log(Level.WARNING, "{0}: ignoring unknown keys {1} (known: listen, trunk)",
+            LOG.log(Level.WARNING, "{0}: ignoring unknown keys {1} (known: listen, trunk, gro)",
                     ConfigValues.source(properties), unknown);
         }
     }
@@ -170,6 +172,7 @@ public final class VxlanEndpointComponent implements AccessTable {
 
     private void bind(Map<String, Object> properties) {
         listen = listenOf(properties);
+        gro = groOf(properties);
         if (OFF.equals(listen)) {
             LOG.log(Level.INFO, "VXLAN endpoint off (listen = off): this appliance terminates no tunnels");
             return;
@@ -236,8 +239,8 @@ public final class VxlanEndpointComponent implements AccessTable {
                     "VXLAN endpoint: Netty reads and writes the sockets (a DatagramPacket per datagram): {0}", noOwnIo);
         }
         channels = List.copyOf(bound);
-        LOG.log(Level.INFO, "VXLAN endpoint listening on {0} ({1}, {2} socket(s){3})", listen,
-                UdpTransport.name(epoll, noOwnIo == null), bound.size(), steering);
+        LOG.log(Level.INFO, "VXLAN endpoint listening on {0} ({1}{2}, {3} socket(s){4})", listen,
+                UdpTransport.name(epoll, noOwnIo == null), mergedReads() ? ", UDP GRO" : "", bound.size(), steering);
     }
 
     /** Our own reader and writer per socket, or none: the ones opened are closed again if one cannot open. */
@@ -245,7 +248,7 @@ public final class VxlanEndpointComponent implements AccessTable {
         List<EndpointSocket> opened = new ArrayList<>(sockets.size());
         try {
             for (Channel socket : sockets) {
-                opened.add(UdpTransport.open(socket, tunnelSwitch, this::sendFailed));
+                opened.add(UdpTransport.open(socket, tunnelSwitch, this::sendFailed, gro));
             }
         } catch (IOException | RuntimeException | Error failed) {
             opened.forEach(EndpointSocket::close);
@@ -269,6 +272,12 @@ public final class VxlanEndpointComponent implements AccessTable {
     }
 
     /** Sockets read and written by our own {@link EndpointSocket}s (the rest, if any, Netty reads and writes). */
+    /** Whether the sockets read runs the kernel merged (UDP GRO asked for and granted). */
+    boolean mergedReads() {
+        List<EndpointSocket> own = ownSockets;
+        return !own.isEmpty() && own.stream().allMatch(reader -> reader.receiver().coalescing());
+    }
+
     int ownSockets() {
         return ownSockets.size();
     }
@@ -293,6 +302,16 @@ public final class VxlanEndpointComponent implements AccessTable {
         List<Channel> open = channels;
         channels = List.of();
         open.forEach(socket -> socket.close().syncUninterruptibly());
+    }
+
+    /** The {@code gro} key: false when absent or not a flag (logged). */
+    static boolean groOf(Map<String, Object> properties) {
+        try {
+            return ConfigValues.flagOr(properties, "gro", false);
+        } catch (IllegalArgumentException bad) {
+            LOG.log(Level.WARNING, "{0}: {1}; UDP GRO stays off", ConfigValues.source(properties), bad.getMessage());
+            return false;
+        }
     }
 
     static String listenOf(Map<String, Object> properties) {

@@ -196,6 +196,8 @@ class DatagramReceiverTest {
     @Test
     void aRunTheKernelMergedArrivesAsItsSeparateDatagrams() throws Exception {
         assumeTrue(UdpTransport.segmenter(true) != null, "the kernel has no UDP GSO");
+        receiver.close();
+        receiver = UdpTransport.open(endpoint, recorder, errno -> {}, true);
         assumeTrue(receiver.receiver().coalescing(), "the kernel has no UDP GRO");
         // a GSO send over loopback reaches a socket with UDP_GRO as one datagram and a segment
         // size, just as a burst the receiving interface's GRO merged
