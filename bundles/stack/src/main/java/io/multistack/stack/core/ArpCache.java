@@ -71,7 +71,7 @@ final class ArpCache {
     private Entry lastEntry;
 
     /** The MAC of a known neighbour, reachable or stale, or -1. */
-    long lookup(int ip, long now) {
+    long lookup(int ip) {
         Entry entry = entry(ip);
         return entry == null ? -1 : entry.mac;
     }

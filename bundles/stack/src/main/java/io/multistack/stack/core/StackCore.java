@@ -452,7 +452,7 @@ public final class StackCore implements IpOutput {
             transmit(MacAddress.BROADCAST.bits(), Ethernet.TYPE_IPV4, packet);
             return;
         }
-        long mac = arp.lookup(nextHop, now);
+        long mac = arp.lookup(nextHop);
         if (mac >= 0) {
             transmit(mac, Ethernet.TYPE_IPV4, packet);
             if (arp.startProbe(nextHop, now)) {
