@@ -138,10 +138,13 @@ final class DatagramReceiver {
                 } else if (segment > 0 && length > segment && segment <= SLOT_BYTES) {
                     slotBuffers[slot] = null; // the run's packets keep it; the next read takes a fresh one
                     coalescedRuns.increment();
-                    for (int at = 0; at < length; at += segment) {
-                        sink.fromSite((int) sender, buffer.retainedSlice(at, Math.min(segment, length - at)));
+                    try {
+                        for (int at = 0; at < length; at += segment) {
+                            sink.fromSite((int) sender, buffer.retainedSlice(at, Math.min(segment, length - at)));
+                        }
+                    } finally {
+                        buffer.release();
                     }
-                    buffer.release();
                 } else if (length > SLOT_BYTES) { // longer than any VXLAN packet: cut, as a plain read would
                     sink.truncated(buffer.retainedSlice(0, SLOT_BYTES));
                 } else {
