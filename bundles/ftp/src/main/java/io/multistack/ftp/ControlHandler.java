@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -262,8 +261,8 @@ final class ControlHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
             @Override
             void run(Channel channel) {
-                writer = new UploadWriter(upload, Executors.newSingleThreadExecutor(
-                        Thread.ofVirtual().name("ftp-upload").factory()), channel.eventLoop(), new UploadWriter.Reading() {
+                writer = new UploadWriter(upload, UploadWriter.virtualThread("ftp-upload"), channel.eventLoop(),
+                        new UploadWriter.Reading() {
                             @Override
                             public void pause() {
                                 channel.config().setAutoRead(false);

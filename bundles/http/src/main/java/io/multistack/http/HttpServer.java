@@ -1,6 +1,7 @@
 package io.multistack.http;
 
 import io.multistack.api.stack.TenantTransport;
+import io.multistack.uploads.UploadWriter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -17,7 +18,6 @@ import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -121,8 +121,7 @@ final class HttpServer {
     }
 
     /** One serial executor per upload, for its file writes: a virtual thread, ended when the upload ends. */
-    static final Supplier<ExecutorService> VIRTUAL_THREADS = () -> Executors.newSingleThreadExecutor(
-            Thread.ofVirtual().name("http-upload").factory());
+    static final Supplier<ExecutorService> VIRTUAL_THREADS = () -> UploadWriter.virtualThread("http-upload");
 
     /** {@code disks}: one serial executor per upload, for the body's file writes. */
     static void pipeline(ChannelPipeline pipeline, Site site, Supplier<ExecutorService> disks) {

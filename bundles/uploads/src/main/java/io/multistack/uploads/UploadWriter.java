@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -66,6 +67,11 @@ public final class UploadWriter {
     private boolean paused;
     private volatile IOException failure;
     private volatile boolean aborted;
+
+    /** The disk of one upload as the appliance runs it: a serial executor on a virtual thread, ended with the upload. */
+    public static ExecutorService virtualThread(String name) {
+        return Executors.newSingleThreadExecutor(Thread.ofVirtual().name(name).factory());
+    }
 
     /** Starts the upload: {@link Target#prepare} is the disk's first task. */
     public UploadWriter(Target target, ExecutorService disk, Executor loop, Reading reading) {
