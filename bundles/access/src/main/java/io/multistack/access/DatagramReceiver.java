@@ -21,9 +21,14 @@ import java.util.concurrent.atomic.LongAdder;
  * flood is read at most {@link #READS_PER_EVENT} calls at a time, after which the loop runs
  * its tasks (the sends) and epoll reports the socket again.
  *
- * <p>Each read takes one pooled buffer of {@link #SLOTS} slots; a datagram is handed on as
+ * <p>Each read fills one pooled buffer of {@link #SLOTS} slots; a datagram is handed on as
  * a retained slice of it (a slice of the pooled allocator has its own reference count, so
- * the trunk can tag it in place), and the read's own reference is released at once.
+ * the trunk can tag it in place). The receiver keeps its own reference and reads into the
+ * same buffer again once every slice of the last read has been released (reference count
+ * back to one), as NIC drivers reuse a receive page nobody holds: a ping or a request
+ * answered within the loop's turn costs no allocation, and lands in memory that is still
+ * in the cache instead of the pool's least recently freed buffer. A buffer whose frames a
+ * tenant still holds (TCP's queues) is left to them and a fresh one is taken.
  * Everything else, the native {@code mmsghdr}/{@code iovec}/name arrays and the errno
  * capture, is allocated once, in the {@link EndpointSocket}'s arena, and freed with it.
  *
@@ -61,6 +66,8 @@ final class DatagramReceiver {
     private final LongAdder coalescedRuns = new LongAdder();
     /** With {@link #coalescing}: each slot's own buffer, null once handed on with a run. */
     private final ByteBuf[] slotBuffers;
+    /** Without {@link #coalescing}: the buffer of the last read, with our reference; null before the first. */
+    private ByteBuf readBuffer;
     private boolean closed;
 
     /** Reads descriptor {@code fd}, with native memory from {@code arena}. */
@@ -159,23 +166,34 @@ final class DatagramReceiver {
         return received;
     }
 
-    /** One recvmmsg into a fresh buffer of all slots, whose datagrams are handed on as slices. */
+    /** One recvmmsg into one buffer of all slots, whose datagrams are handed on as slices. */
     private int readIntoOneBuffer() {
-        ByteBuf buffer = allocator.directBuffer(SLOTS * SLOT_BYTES, SLOTS * SLOT_BYTES);
-        try {
-            slots.pointInto(MessageSlots.address(buffer, 0, buffer.capacity()));
-            int received = SocketCalls.recvmmsg(callState, fd, slots.messages(), SLOTS);
-            if (received < 0) {
-                failed(-received);
-                return 0;
-            }
-            for (int slot = 0; slot < received; slot++) {
-                handOn(buffer, slot);
-            }
-            return received;
-        } finally {
-            buffer.release();
+        ByteBuf buffer = freeReadBuffer();
+        int received = SocketCalls.recvmmsg(callState, fd, slots.messages(), SLOTS);
+        if (received < 0) {
+            failed(-received);
+            return 0;
         }
+        for (int slot = 0; slot < received; slot++) {
+            handOn(buffer, slot);
+        }
+        return received;
+    }
+
+    /** The last read's buffer if no slice of it is held any more, else a fresh one, with the slots aimed at it. */
+    private ByteBuf freeReadBuffer() {
+        ByteBuf buffer = readBuffer;
+        if (buffer != null && buffer.refCnt() == 1) {
+            slots.resetAll(); // the slots still point into it; the kernel changed their name lengths
+            return buffer;
+        }
+        if (buffer != null) {
+            buffer.release(); // its frames are held elsewhere: they free it
+        }
+        buffer = allocator.directBuffer(SLOTS * SLOT_BYTES, SLOTS * SLOT_BYTES);
+        readBuffer = buffer;
+        slots.pointInto(MessageSlots.address(buffer, 0, buffer.capacity()));
+        return buffer;
     }
 
     private void handOn(ByteBuf buffer, int slot) {
@@ -217,6 +235,10 @@ final class DatagramReceiver {
     /** On the loop: reads no more (the {@link EndpointSocket} frees the memory next). */
     void close() {
         closed = true;
+        if (readBuffer != null) {
+            readBuffer.release();
+            readBuffer = null;
+        }
         if (slotBuffers != null) {
             for (int slot = 0; slot < SLOTS; slot++) {
                 if (slotBuffers[slot] != null) {

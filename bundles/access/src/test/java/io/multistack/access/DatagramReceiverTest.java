@@ -231,6 +231,46 @@ class DatagramReceiverTest {
     }
 
     @Test
+    void aFrameStillHeldKeepsItsBytesAndABufferNobodyHoldsIsReadIntoAgain() throws Exception {
+        receiver.close();
+        List<ByteBuf> held = Collections.synchronizedList(new ArrayList<>());
+        List<Long> addresses = Collections.synchronizedList(new ArrayList<>());
+        receiver = UdpTransport.open(endpoint, new SiteDatagrams() {
+            @Override
+            public void fromSite(int remote, ByteBuf payload) {
+                addresses.add(MessageSlots.address(payload, payload.readerIndex(), payload.readableBytes()));
+                if (held.isEmpty()) {
+                    held.add(payload); // as TCP keeps a segment in its queue
+                } else {
+                    payload.release(); // as a ping answered within the loop's turn
+                }
+            }
+
+            @Override
+            public void truncated(ByteBuf payload) {
+                payload.release();
+            }
+        }, errno -> {});
+        try {
+            for (int i = 1; i <= 4; i++) { // one at a time: each is a read of its own
+                send(datagram(i, 300));
+                int expected = i;
+                await(() -> addresses.size() >= expected);
+            }
+
+            assertThat(addresses).hasSize(4);
+            assertThat(addresses.get(1)).as("the held frame's buffer is not read into").isNotEqualTo(addresses.get(0));
+            assertThat(addresses.subList(2, 4)).as("a buffer whose frames were all released is read into again")
+                    .containsOnly(addresses.get(1));
+            byte[] bytes = new byte[held.get(0).readableBytes()];
+            held.get(0).getBytes(held.get(0).readerIndex(), bytes);
+            assertThat(bytes).as("the held frame, after three more reads").isEqualTo(datagram(1, 300));
+        } finally {
+            held.forEach(ByteBuf::release);
+        }
+    }
+
+    @Test
     void closingLeavesTheEpollSetClosesTheDuplicateAndStopsReading() throws Exception {
         send(datagram(1, 100));
         await(() -> recorder.payloads.size() >= 1);
