@@ -20,7 +20,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 
 /**
@@ -28,10 +27,16 @@ import org.osgi.service.component.annotations.Reference;
  * its lower end (a VLAN of a trunk link, or a whole link) through the lower mapping, and publishes it as a {@link TenantStack} service
  * (property {@code tenant}) for the tenant's services. Edits apply live; an invalid edit is
  * logged and the running flow keeps its previous configuration; deletion removes the flow.
+ *
+ * <p>A factory component: {@link TenantFlows} makes one instance per configuration and hands
+ * it the configuration and its edits, so that declarative services never looks the
+ * configuration up itself (see there).
  */
-@Component(configurationPid = TenantConfig.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        immediate = true, service = {})
+@Component(factory = TenantFlowComponent.FACTORY, configurationPolicy = ConfigurationPolicy.IGNORE, service = {})
 public final class TenantFlowComponent {
+    /** The {@code component.factory} of tenant flows. */
+    static final String FACTORY = "io.multistack.flow.tenant";
+
     private static final Logger LOG = System.getLogger("io.multistack.flow");
 
     private final BundleContext context;
@@ -44,15 +49,14 @@ public final class TenantFlowComponent {
 
     @Activate
     public TenantFlowComponent(BundleContext context, @Reference LowerMapping lowerMapping,
-            @Reference TenantStackFactory stacks, Map<String, Object> properties) {
+            @Reference TenantStackFactory stacks) {
         this.context = context;
         this.lowerMapping = lowerMapping;
         this.stacks = stacks;
-        apply(properties);
     }
 
-    @Modified
-    void modified(Map<String, Object> properties) {
+    /** The tenant's configuration, first or edited (from {@link TenantFlows}, one call at a time). */
+    void configure(Map<String, Object> properties) {
         apply(properties);
     }
 
