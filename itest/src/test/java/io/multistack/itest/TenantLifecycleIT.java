@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.multistack.api.flow.LowerMapping;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.inject.Inject;
@@ -19,7 +20,9 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
@@ -162,8 +165,62 @@ public class TenantLifecycleIT {
         Eventually.within(APPLIED, () -> assertThat(rows()).containsExactly(tuple(600, "C"), tuple(601, "B")));
     }
 
+    @Test
+    public void restartingTheFlowBundleBringsEveryTenantBackFromItsConfiguration() throws Exception {
+        Bundle flow = bundle("io.multistack.flow");
+
+        flow.stop();
+        Eventually.within(APPLIED, () -> {
+            assertThat(stacks.names()).isEmpty();
+            assertThat(rows()).isEmpty();
+        });
+
+        flow.start();
+        Eventually.within(APPLIED, () -> {
+            assertThat(stacks.names()).containsExactly("A", "B");
+            assertThat(rows()).containsExactly(tuple(600, "A"), tuple(601, "B"));
+        });
+        // and the flows follow their configurations again
+        configurations.put(TENANT, "A", tenant(602, "192.168.1.1/24"));
+        Eventually.within(APPLIED, () -> assertThat(rows()).containsExactly(tuple(601, "B"), tuple(602, "A")));
+    }
+
+    @Test
+    public void whenTheLowerMappingGoesAndComesBackTheTenantsComeBackWithIt() throws Exception {
+        Bundle demux = bundle("io.multistack.demux");
+
+        demux.stop();
+        Eventually.within(APPLIED, () -> assertThat(stacks.names()).isEmpty());
+
+        demux.start();
+        Eventually.within(APPLIED, () -> {
+            assertThat(stacks.names()).containsExactly("A", "B");
+            assertThat(currentRows()).containsExactly(tuple(600, "A"), tuple(601, "B"));
+        });
+    }
+
+    private Bundle bundle(String symbolicName) {
+        return Arrays.stream(context.getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName())).findFirst()
+                .orElseThrow();
+    }
+
     /** The lower mapping as (VLAN, tenant) pairs, in VLAN order. */
     private List<Tuple> rows() {
-        return lowerMapping.rows().stream().map(row -> tuple(row.vlan(), row.tenant())).toList();
+        return rows(lowerMapping);
+    }
+
+    /** As {@link #rows()}, from the lower mapping registered now (the injected one is gone after a restart). */
+    private List<Tuple> currentRows() {
+        ServiceReference<LowerMapping> reference = context.getServiceReference(LowerMapping.class);
+        assertThat(reference).as("a lower mapping is registered").isNotNull();
+        try {
+            return rows(context.getService(reference));
+        } finally {
+            context.ungetService(reference);
+        }
+    }
+
+    private static List<Tuple> rows(LowerMapping mapping) {
+        return mapping.rows().stream().map(row -> tuple(row.vlan(), row.tenant())).toList();
     }
 }
