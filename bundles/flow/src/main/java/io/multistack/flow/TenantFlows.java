@@ -2,12 +2,12 @@ package io.multistack.flow;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.util.Collections;
 import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.Map;
 import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.cm.ManagedServiceFactory;
 import org.osgi.service.component.ComponentConstants;
 import org.osgi.service.component.ComponentException;
@@ -56,10 +56,7 @@ public final class TenantFlows implements ManagedServiceFactory {
         if (stopped) {
             return;
         }
-        Map<String, Object> properties = new HashMap<>();
-        for (String key : Collections.list(configuration.keys())) {
-            properties.put(key, configuration.get(key));
-        }
+        Map<String, Object> properties = FrameworkUtil.asMap(configuration);
         ComponentInstance<TenantFlowComponent> running = flows.get(pid);
         TenantFlowComponent flow = running == null ? null : running.getInstance();
         if (flow == null) {
