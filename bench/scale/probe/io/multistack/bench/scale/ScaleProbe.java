@@ -72,13 +72,17 @@ public final class ScaleProbe implements BundleActivator {
         return addAll(from, to, services, cidr, true);
     }
 
-    /** Lines {@code add VLAN MICROS}, then {@code total MICROS}; a failure ends the command with {@code fail VLAN}. */
+    /**
+     * Lines {@code add VLAN MICROS UPTIME_MS} (when the add began, in the JVM's uptime, to set
+     * beside a GC log), then {@code total MICROS}; a failure ends the command with {@code fail VLAN}.
+     */
     private String addAll(int from, int to, String services, String cidr, boolean viaFile) throws Exception {
         Set<String> wanted = services(services);
         StringBuilder out = new StringBuilder();
         long started = System.nanoTime();
         for (int vlan = from; vlan <= to; vlan++) {
             String tenant = "s" + vlan;
+            long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
             long t0 = System.nanoTime();
             if (viaFile) {
                 writeFile(tenant, vlan, services, cidr);
@@ -94,7 +98,7 @@ public final class ScaleProbe implements BundleActivator {
             if (!watch.awaitUp(tenant, wanted, t0 + STEP_TIMEOUT_NANOS)) {
                 return out.append("fail ").append(vlan).append(" not up within 30 s\n").toString();
             }
-            out.append("add ").append(vlan).append(' ').append((System.nanoTime() - t0) / 1000).append('\n');
+            out.append("add ").append(vlan).append(' ').append((System.nanoTime() - t0) / 1000).append(' ').append(uptime).append('\n');
         }
         return out.append("total ").append((System.nanoTime() - started) / 1000).append('\n').toString();
     }
