@@ -34,6 +34,21 @@ import java.util.function.UnaryOperator;
  * of both parts is one arena, freed on {@link #close()}.
  */
 final class EndpointSocket implements EpollIoHandle {
+    /** Told, on the loop, when the datagrams of one readiness event begin and end being handed on. */
+    interface ReadBursts {
+        void readsBegin();
+
+        void readsEnd();
+    }
+
+    private static final ReadBursts NO_ONE = new ReadBursts() {
+        @Override
+        public void readsBegin() {}
+
+        @Override
+        public void readsEnd() {}
+    };
+
     private static final Logger LOG = System.getLogger("io.multistack.access");
     private static final int WRITABLE = EpollIoOps.EPOLLOUT.value();
 
@@ -45,6 +60,7 @@ final class EndpointSocket implements EpollIoHandle {
     private final EpollIoOps readable = EpollIoOps.EPOLLIN;
     private final EpollIoOps readableOrWritable = EpollIoOps.EPOLLIN.with(EpollIoOps.EPOLLOUT);
     private IoRegistration registration;
+    private volatile ReadBursts bursts = NO_ONE;
     private volatile boolean closed;
 
     private EndpointSocket(IoEventLoop loop, Channel channel, int copy, SiteDatagrams sink, boolean segmenting,
@@ -153,6 +169,11 @@ final class EndpointSocket implements EpollIoHandle {
         return receiver;
     }
 
+    /** Who is told when each event's reads begin and end: the {@link SiteSender} of this loop. */
+    void onReads(ReadBursts listener) {
+        bursts = listener;
+    }
+
     /** The writing part; used on the socket's loop only. */
     DatagramSender sender() {
         return sender;
@@ -171,7 +192,13 @@ final class EndpointSocket implements EpollIoHandle {
             sender.writable();
         }
         if ((ops & ~WRITABLE) != 0 && !closed) {
-            receiver.readable();
+            ReadBursts told = bursts;
+            told.readsBegin();
+            try {
+                receiver.readable();
+            } finally {
+                told.readsEnd();
+            }
         }
     }
 

@@ -2,11 +2,13 @@ package io.multistack.access;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 
 /**
  * The way out towards the sites. Packets come from any thread (tenant loops, link readers);
@@ -22,13 +24,19 @@ import java.util.concurrent.atomic.LongAdder;
  * Netty's channel ({@link BurstWriter}: a {@code DatagramPacket} per packet, one flush per
  * burst), where the drain stops while the channel's outbound buffer is above its high-water
  * mark and resumes when the channel says it is writable again.
+ *
+ * <p>While our own socket on this loop hands on what one readiness event read
+ * ({@link EndpointSocket.ReadBursts}), packets sent on the loop wait for the reads' end
+ * instead of a task: the answers to a burst (a ping's reply, the ACKs of a window) leave in
+ * the same turn of the loop, with no trip through its task queue.
  */
-final class SiteSender implements TunnelSwitch.Underlay {
+final class SiteSender implements TunnelSwitch.Underlay, EndpointSocket.ReadBursts {
     static final int CAPACITY = 4096;
     /** Packets written per task; then the loop gets to read again before the next burst. */
     static final int BURST = 512;
 
     private final Executor loop;
+    private final BooleanSupplier onLoopThread;
     private final PacketRing ring;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final LongAdder overflow = new LongAdder();
@@ -39,6 +47,10 @@ final class SiteSender implements TunnelSwitch.Underlay {
     private volatile Channel channel;
     /** Our own sender of the socket, on the same loop; when set, {@link #channel} is not used. */
     private volatile DatagramSender own;
+    /** The socket's reads are being handed on (loop thread only; other threads may see a stale value). */
+    private boolean reading;
+    /** Packets were queued on the loop while {@link #reading}; written when the reads end. */
+    private boolean heldForReadsEnd;
 
     /**
      * @param loop the event loop of every channel given to {@link #channel(Channel)}
@@ -50,6 +62,7 @@ final class SiteSender implements TunnelSwitch.Underlay {
 
     SiteSender(Executor loop, int capacity, BurstWriter.Segmenter segmenter) {
         this.loop = loop;
+        this.onLoopThread = loop instanceof EventExecutor executor ? executor::inEventLoop : () -> false;
         this.ring = new PacketRing(capacity);
         this.writer = new BurstWriter(segmenter);
     }
@@ -77,8 +90,28 @@ final class SiteSender implements TunnelSwitch.Underlay {
             packet.release();
             return false;
         }
+        if (reading && onLoopThread.getAsBoolean()) {
+            heldForReadsEnd = true; // written by readsEnd(), later in this turn of the loop
+            return true;
+        }
         scheduleDrain();
         return true;
+    }
+
+    /** On the loop: the socket's reads of one readiness event begin. */
+    @Override
+    public void readsBegin() {
+        reading = true;
+    }
+
+    /** On the loop: the reads ended; what they made the tenants send is written now. */
+    @Override
+    public void readsEnd() {
+        reading = false;
+        if (heldForReadsEnd) {
+            heldForReadsEnd = false;
+            drain();
+        }
     }
 
     /** The socket became writable again (called on its loop): resume a stopped drain. */

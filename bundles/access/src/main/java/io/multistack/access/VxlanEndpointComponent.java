@@ -230,6 +230,7 @@ public final class VxlanEndpointComponent implements AccessTable {
                 toSites.get(i).channel(bound.get(i));
             } else {
                 toSites.get(i).socket(own.get(i).sender());
+                own.get(i).onReads(toSites.get(i)); // answers to a read leave at its end, without a task
             }
         }
         ownSockets = own;

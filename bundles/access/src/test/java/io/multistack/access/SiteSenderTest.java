@@ -93,6 +93,45 @@ class SiteSenderTest {
     }
 
     @Test
+    void whatIsSentOnTheLoopWhileItsSocketIsReadLeavesWhenTheReadsEndWithoutATask() {
+        sender(16);
+        flushes = 0;
+        sender.readsBegin();
+        sender.send(packet(1), SITE_A);
+        sender.send(packet(2), SITE_B);
+        assertThat(written()).as("held until the reads end").isEmpty();
+
+        sender.readsEnd(); // no runPendingTasks: the end of the reads writes them
+
+        assertThat(written()).containsExactly(new Written(1, SITE_A), new Written(2, SITE_B));
+        assertThat(flushes).isEqualTo(1);
+    }
+
+    @Test
+    void readsThatSentNothingWriteNothing() {
+        sender(16);
+        flushes = 0;
+        sender.readsBegin();
+        sender.readsEnd();
+        assertThat(flushes).isZero();
+    }
+
+    @Test
+    void aSenderWhoseLoopCannotTellItsThreadNeverHoldsPackets() {
+        List<Runnable> tasks = new ArrayList<>();
+        SiteSender plain = new SiteSender(tasks::add, 16, null); // a plain Executor: no inEventLoop
+        plain.channel(channel);
+        tasks.remove(0).run(); // the drain that taking the channel scheduled
+        plain.readsBegin();
+
+        plain.send(packet(1), SITE_A);
+
+        assertThat(tasks).as("written by a task, as from any thread").hasSize(1);
+        tasks.get(0).run();
+        assertThat(written()).containsExactly(new Written(1, SITE_A));
+    }
+
+    @Test
     void aFullRingDropsCountsAndReleases() {
         sender(4);
         List<Boolean> accepted = new ArrayList<>();

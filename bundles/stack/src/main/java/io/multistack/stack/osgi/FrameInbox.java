@@ -19,9 +19,13 @@ import java.util.function.Consumer;
  * other tenants on its loop.
  *
  * <p>Most frames are offered on the loop itself (the VXLAN endpoint's socket for a tenant is
- * read on the tenant's loop): those wait in a plain array deque that is reused, with no
- * queue node or atomic operation per frame; frames from other threads (a link reader, a
- * packet the kernel did not steer) take the concurrent queue. Each source stays in order.
+ * read on the tenant's loop). When nothing waits, such a frame is handed to the stack at
+ * once, as a NIC driver's poll hands a packet up: no queue and no task, so a ping's reply is
+ * made while the read that brought the request is still going on (the reader reads a
+ * bounded number of datagrams per turn, which bounds this work too). Otherwise, or when the
+ * stack offers a frame while it handles one, the frame waits in a plain array deque that is
+ * reused; frames from other threads (a link reader, a packet the kernel did not steer) take
+ * the concurrent queue. Each source stays in order.
  */
 final class FrameInbox {
     static final int CAPACITY = 4096;
@@ -38,6 +42,8 @@ final class FrameInbox {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final LongAdder overflow = new LongAdder();
     private final Runnable drain = this::drain;
+    /** The stack is handling a frame (loop thread only): one offered now must wait its turn. */
+    private boolean handling;
 
     /** @param onLoopThread whether the calling thread is the loop's (then no other thread runs its tasks) */
     FrameInbox(Executor loop, BooleanSupplier onLoopThread, Consumer<ByteBuf> stack, Runnable afterBatch) {
@@ -47,8 +53,15 @@ final class FrameInbox {
         this.afterBatch = afterBatch;
     }
 
-    /** Queues a frame for the loop; a full inbox or a stopped loop releases it and returns false. */
+    /**
+     * Hands a frame to the stack at once (on the loop, nothing waiting) or queues it for the
+     * loop; a full inbox or a stopped loop releases it and returns false.
+     */
     boolean offer(ByteBuf frame) {
+        if (onLoopThread.getAsBoolean() && !handling && size.get() == 0) {
+            handNow(frame);
+            return true;
+        }
         if (size.incrementAndGet() > CAPACITY) {
             size.decrementAndGet();
             overflow.increment();
@@ -85,13 +98,29 @@ final class FrameInbox {
         }
     }
 
+    /** On the loop, nothing waiting: the frame is a batch of its own. */
+    private void handNow(ByteBuf frame) {
+        handling = true;
+        try {
+            stack.accept(frame);
+            afterBatch.run();
+        } finally {
+            handling = false;
+        }
+    }
+
     private void drain() {
         ByteBuf frame;
-        for (int budget = BATCH; budget > 0 && (frame = next()) != null; budget--) {
-            size.decrementAndGet();
-            stack.accept(frame);
+        handling = true;
+        try {
+            for (int budget = BATCH; budget > 0 && (frame = next()) != null; budget--) {
+                size.decrementAndGet();
+                stack.accept(frame);
+            }
+            afterBatch.run();
+        } finally {
+            handling = false;
         }
-        afterBatch.run();
         drainScheduled.set(false);
         // a frame offered while the flag was still set found no task to wake: schedule one for it
         if (!local.isEmpty() || !frames.isEmpty()) {

@@ -96,7 +96,7 @@ class FrameInboxTest {
     @Test
     void theCapacityCountsFramesFromBothSources() {
         for (int i = 0; i < FrameInbox.CAPACITY; i++) {
-            onLoop = i % 2 == 0;
+            onLoop = i % 2 == 1; // the first from elsewhere: then the loop's own wait behind it
             assertThat(inbox.offer(frame(i))).isTrue();
         }
         onLoop = true;
@@ -104,6 +104,60 @@ class FrameInboxTest {
         assertThat(inbox.offer(excess)).isFalse();
         assertThat(excess.refCnt()).isZero();
         assertThat(inbox.overflow()).isEqualTo(1);
+    }
+
+    @Test
+    void aFrameOfferedOnTheLoopWithNothingWaitingIsHandledAtOnceWithoutATask() {
+        onLoop = true;
+        ByteBuf frame = frame(1);
+
+        assertThat(inbox.offer(frame)).isTrue();
+
+        assertThat(delivered).containsExactly(frame);
+        assertThat(batches).as("the frame is a batch of its own").isEqualTo(1);
+        assertThat(tasks).isEmpty();
+        assertThat(inbox.size()).isZero();
+    }
+
+    @Test
+    void framesOfferedOnTheLoopWhileOthersWaitAreQueuedTooAndKeepTheirOrder() {
+        ByteBuf fromElsewhere = frame(1);
+        inbox.offer(fromElsewhere);
+        onLoop = true;
+        ByteBuf second = frame(2);
+        ByteBuf third = frame(3);
+
+        inbox.offer(second);
+        inbox.offer(third);
+
+        assertThat(delivered).as("not handled while a frame waits").isEmpty();
+        assertThat(tasks).hasSize(1);
+        tasks.poll().run();
+        assertThat(delivered).containsExactlyInAnyOrder(fromElsewhere, second, third);
+        assertThat(delivered.indexOf(second)).isLessThan(delivered.indexOf(third));
+    }
+
+    @Test
+    void aFrameTheStackOffersWhileHandlingOneWaitsForTheNextTurn() {
+        List<ByteBuf> handled = new ArrayList<>();
+        ByteBuf echoed = frame(2);
+        FrameInbox[] self = new FrameInbox[1];
+        self[0] = new FrameInbox(tasks::add, () -> true, frame -> {
+            handled.add(frame);
+            if (handled.size() == 1) {
+                self[0].offer(echoed); // e.g. a link that loops back into the same stack
+                assertThat(handled).as("not handled inside the first").hasSize(1);
+            }
+        }, () -> batches++);
+        ByteBuf first = frame(1);
+
+        self[0].offer(first);
+
+        assertThat(handled).containsExactly(first);
+        assertThat(tasks).hasSize(1);
+        tasks.poll().run();
+        assertThat(handled).containsExactly(first, echoed);
+        assertThat(self[0].size()).isZero();
     }
 
     private static ByteBuf frame(int marker) {
