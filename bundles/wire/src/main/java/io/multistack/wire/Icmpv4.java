@@ -74,6 +74,16 @@ public record Icmpv4(int type, int code, int identifier, int sequence) {
         emit(out, type, code, identifier << 16 | sequence, source, index, length);
     }
 
+    /**
+     * Turns a checked echo request, from {@code at} to the writer index of {@code message},
+     * into its reply where it lies: type 0, code 0, identifier, sequence and data kept, the
+     * checksum filled in again. As BSD's {@code icmp_reflect} answers in the request's mbuf.
+     */
+    public static void answerEchoInPlace(ByteBuf message, int at) {
+        message.setByte(at, ECHO_REPLY).setByte(at + 1, 0).setShort(at + 2, 0);
+        message.setShort(at + 2, Checksum.of(message, at, message.writerIndex() - at));
+    }
+
     /** Writes a message without a record: header fields, then the payload region, checksum filled in. */
     public static void emit(ByteBuf out, int type, int code, int restOfHeader, ByteBuf source, int index, int length) {
         int at = out.writerIndex();

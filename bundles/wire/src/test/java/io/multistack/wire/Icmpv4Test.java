@@ -56,6 +56,18 @@ class Icmpv4Test {
     }
 
     @Test
+    void anEchoRequestAnsweredInPlaceIsTheGoldenReply() throws MalformedPacketException {
+        ByteBuf message = buffers.withHeadroom(5, echoRequest, true);
+
+        Icmpv4.answerEchoInPlace(message, 5);
+
+        byte[] answered = new byte[echoRequest.length];
+        message.getBytes(5, answered);
+        assertThat(answered).isEqualTo(echoReply);
+        Icmpv4.check(message);
+    }
+
+    @Test
     void checkRejectsWhatParseRejects() {
         byte[] corrupted = echoRequest.clone();
         corrupted[3] ^= 1;

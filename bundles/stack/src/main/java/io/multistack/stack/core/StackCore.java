@@ -57,6 +57,8 @@ public final class StackCore implements IpOutput {
     private Interface iface;
     private Device device;
     private int nextIdentification;
+    /** The frame being received went out again (an echo answered in place): {@link #receive} must not release it. */
+    private boolean frameSentOn;
 
     public StackCore(TenantSettings settings, ByteBufAllocator allocator, int echoIdentifier) {
         this.iface = Interface.of(settings);
@@ -133,7 +135,11 @@ public final class StackCore implements IpOutput {
             drops.count("stack.internal-error");
             LOG.log(System.Logger.Level.ERROR, "frame processing failed", bug);
         } finally {
-            frame.release();
+            if (frameSentOn) {
+                frameSentOn = false; // the answer went out in it: the device owns it now
+            } else {
+                frame.release();
+            }
         }
     }
 
@@ -325,7 +331,7 @@ public final class StackCore implements IpOutput {
     private void deliver(int protocol, int source, int destination, ByteBuf payload, int ipAt, long now)
             throws MalformedPacketException {
         switch (protocol) {
-            case Ipv4.PROTOCOL_ICMP -> receiveIcmp(source, destination, payload, now);
+            case Ipv4.PROTOCOL_ICMP -> receiveIcmp(source, destination, payload, ipAt, now);
             case Ipv4.PROTOCOL_UDP -> {
                 if (!udp.receive(source, destination, payload, now)) {
                     drops.count("udp.no-socket");
@@ -347,7 +353,9 @@ public final class StackCore implements IpOutput {
         }
     }
 
-    private void receiveIcmp(int source, int destination, ByteBuf message, long now) throws MalformedPacketException {
+    /** {@code ipAt} as for {@link #deliver}: {@link #NOT_QUOTABLE} when the message is not the received frame. */
+    private void receiveIcmp(int source, int destination, ByteBuf message, int ipAt, long now)
+            throws MalformedPacketException {
         Icmpv4.check(message);
         int at = message.readerIndex();
         switch (Icmpv4.type(message, at)) {
@@ -357,8 +365,14 @@ public final class StackCore implements IpOutput {
                     return;
                 }
                 // the reply carries the request's identifier, sequence number and data back
-                sendIcmp(source, Icmpv4.ECHO_REPLY, 0, Icmpv4.restOfHeader(message, at), message,
-                        at + Icmpv4.HEADER_LENGTH, message.readableBytes() - Icmpv4.HEADER_LENGTH, now);
+                if (ipAt != NOT_QUOTABLE && canAnswerInPlace(message, at)) {
+                    Icmpv4.answerEchoInPlace(message, at);
+                    frameSentOn = true;
+                    send(Ipv4.PROTOCOL_ICMP, source, message, now);
+                } else {
+                    sendIcmp(source, Icmpv4.ECHO_REPLY, 0, Icmpv4.restOfHeader(message, at), message,
+                            at + Icmpv4.HEADER_LENGTH, message.readableBytes() - Icmpv4.HEADER_LENGTH, now);
+                }
             }
             case Icmpv4.ECHO_REPLY -> {
                 if (!echoes.complete(Icmpv4.identifier(message, at), Icmpv4.sequence(message, at), now)) {
@@ -369,6 +383,16 @@ public final class StackCore implements IpOutput {
                     receiveUnreachable(Icmpv4.code(message, at), Icmpv4.sequence(message, at), message, now);
             default -> drops.count("icmp.unhandled-type");
         }
+    }
+
+    /**
+     * Whether an echo request may be answered in the received frame itself: the frame is
+     * ours alone (no capture or other holder reads it) and writable, and has room before the
+     * message for new IPv4 and Ethernet headers. No buffer taken, no data copied.
+     */
+    private static boolean canAnswerInPlace(ByteBuf message, int at) {
+        return message.refCnt() == 1 && !message.isReadOnly()
+                && at >= Ipv4.MIN_HEADER_LENGTH + Ethernet.HEADER_LENGTH;
     }
 
     /** RFC 1191: "fragmentation needed" lowers the path MTU towards the quoted destination. */

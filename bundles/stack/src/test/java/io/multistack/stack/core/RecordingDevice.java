@@ -46,6 +46,16 @@ final class RecordingDevice implements Device {
         return bytes;
     }
 
+    /** Whether this very buffer was transmitted and not taken yet. */
+    boolean holds(ByteBuf buffer) {
+        return sent.stream().anyMatch(frame -> frame == buffer);
+    }
+
+    /** The oldest frame not yet taken, as the buffer itself (the caller releases it); null when none. */
+    ByteBuf takeBuffer() {
+        return sent.pollFirst();
+    }
+
     int pending() {
         return sent.size();
     }

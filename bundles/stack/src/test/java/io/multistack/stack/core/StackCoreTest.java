@@ -23,6 +23,7 @@ import io.multistack.api.stack.MacAddress;
 import io.multistack.stack.core.Frames.ArpPacket;
 import io.multistack.stack.core.Frames.IcmpMessage;
 import io.multistack.stack.core.Frames.Ipv4Packet;
+import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
@@ -231,6 +232,57 @@ class StackCoreTest {
             assertThat(reply.data()).isEqualTo(data);
             kit.expectNothing();
             assertThat(kit.core.drops().snapshot()).isEmpty();
+        }
+
+        @Test
+        void anEchoRequestIsAnsweredInItsOwnFrameWithoutABufferOrCopy() {
+            StackKit kit = use(StackKit.up());
+            kit.hostResolvesUs();
+            byte[] data = Frames.pattern(56);
+            byte[] request = kit.echoRequestFromHost(0x1234, 7, data);
+            int buffersBefore = kit.allocator.handedOut();
+
+            kit.receive(request);
+
+            assertThat(kit.allocator.handedOut() - buffersBefore).as("buffers: the request's own, none for the reply")
+                    .isEqualTo(1);
+            ByteBuf sent = kit.device.takeBuffer();
+            try {
+                assertThat(sent.readableBytes()).isEqualTo(request.length);
+                byte[] bytes = new byte[sent.readableBytes() - 14];
+                sent.getBytes(sent.readerIndex() + 14, bytes);
+                Ipv4Packet ip = Ipv4Packet.decode(bytes);
+                assertThat(ip.headerChecksumValid()).isTrue();
+                IcmpMessage reply = IcmpMessage.decode(ip.payload());
+                assertThat(reply.checksumValid()).isTrue();
+                assertThat(reply.type()).isEqualTo(ICMP_ECHO_REPLY);
+                assertThat(reply.data()).isEqualTo(data);
+            } finally {
+                sent.release();
+            }
+        }
+
+        @Test
+        void anEchoRequestSomeoneElseAlsoHoldsIsAnsweredInANewBufferAndLeftAsItWas() {
+            StackKit kit = use(StackKit.up());
+            kit.hostResolvesUs();
+            byte[] data = Frames.pattern(56);
+            byte[] request = kit.echoRequestFromHost(0x1234, 7, data);
+
+            ByteBuf shared = kit.receiveShared(request);
+
+            try {
+                assertThat(shared.refCnt()).as("the stack let go of its reference only").isEqualTo(1);
+                assertThat(kit.device.holds(shared)).isFalse();
+                byte[] unchanged = new byte[request.length];
+                shared.getBytes(0, unchanged);
+                assertThat(unchanged).as("the holder's bytes").isEqualTo(request);
+            } finally {
+                shared.release();
+            }
+            IcmpMessage reply = kit.expectIcmp(HOST_MAC, HOST_IP);
+            assertThat(reply.type()).isEqualTo(ICMP_ECHO_REPLY);
+            assertThat(reply.data()).isEqualTo(data);
         }
 
         @Test
