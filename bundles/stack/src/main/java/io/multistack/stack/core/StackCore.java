@@ -59,6 +59,8 @@ public final class StackCore implements IpOutput {
     private int nextIdentification;
     /** The frame being received went out again (an echo answered in place): {@link #receive} must not release it. */
     private boolean frameSentOn;
+    /** TCP was given something since {@link #takeTcpActivity()} last asked: its deadlines may have moved. */
+    private boolean tcpActivity;
 
     public StackCore(TenantSettings settings, ByteBufAllocator allocator, int echoIdentifier) {
         this.iface = Interface.of(settings);
@@ -164,6 +166,16 @@ public final class StackCore implements IpOutput {
      */
     public boolean needsTick() {
         return !arp.isEmpty() || !echoes.isEmpty() || reassembler.inProgress() > 0 || !pathMtus.isEmpty();
+    }
+
+    /**
+     * Whether received frames gave TCP anything (a segment, a path MTU) since the last call;
+     * only then can they have moved {@link #nextTcpDeadline}. Resets the answer.
+     */
+    public boolean takeTcpActivity() {
+        boolean was = tcpActivity;
+        tcpActivity = false;
+        return was;
     }
 
     /** The earliest time {@link #tick} has work for TCP, or {@link Long#MAX_VALUE}. */
@@ -343,6 +355,7 @@ public final class StackCore implements IpOutput {
                     drops.count("ipv4.unsupported-protocol");
                     sendIcmpError(Icmpv4.DESTINATION_UNREACHABLE, UNREACHABLE_PROTOCOL, 0, payload, ipAt, now);
                 } else {
+                    tcpActivity = true;
                     tcp.receive(source, destination, payload.retain(), now);
                 }
             }
@@ -414,6 +427,7 @@ public final class StackCore implements IpOutput {
         }
         pathMtus.put(destination, new long[] {mtu, now + PATH_MTU_LIFETIME_NANOS});
         if (tcp != null) {
+            tcpActivity = true;
             tcp.pathMtuChanged(destination, mtu, now);
         }
     }

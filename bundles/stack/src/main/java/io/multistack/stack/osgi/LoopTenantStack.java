@@ -68,7 +68,7 @@ final class LoopTenantStack implements TenantStack, StackContext {
         this.taps = taps;
         this.transport = new TenantTransportImpl(this);
         this.inbox = new FrameInbox(loop, loop::inEventLoop, frame -> core.receive(frame, clock.nanoTime()),
-                this::afterWork);
+                this::afterFrames);
         this.toInbox = this::receiveOnLoop;
     }
 
@@ -217,6 +217,17 @@ final class LoopTenantStack implements TenantStack, StackContext {
         }
         armHousekeeping();
         armTcpTimer();
+    }
+
+    /** After a batch of received frames: as {@link #afterWork}, TCP's timer only if the frames reached TCP. */
+    private void afterFrames() {
+        if ("closed".equals(state)) {
+            return;
+        }
+        armHousekeeping();
+        if (core.takeTcpActivity()) {
+            armTcpTimer();
+        }
     }
 
     private void armHousekeeping() {

@@ -789,6 +789,57 @@ class StackCoreTest {
     }
 
     @Nested
+    class TcpActivity {
+        /** A TCP engine stand-in that keeps count of the segments it got. */
+        private final class CountingTcp implements TcpHandler {
+            int segments;
+
+            @Override
+            public void receive(int source, int destination, ByteBuf segment, long now) {
+                segments++;
+                segment.release();
+            }
+
+            @Override
+            public void tick(long now) {}
+
+            @Override
+            public long nextDeadline() {
+                return Long.MAX_VALUE;
+            }
+
+            @Override
+            public void pathMtuChanged(int remote, int mtu, long now) {}
+
+            @Override
+            public java.util.List<io.multistack.api.stack.ConnectionInfo> connections(long now) {
+                return java.util.List.of();
+            }
+
+            @Override
+            public void close(long now) {}
+        }
+
+        @Test
+        void onlyFramesThatReachTcpReportActivityAndAskingResetsIt() {
+            StackKit kit = use(StackKit.up());
+            CountingTcp tcp = new CountingTcp();
+            kit.core.tcp(tcp);
+            kit.hostResolvesUs();
+            kit.core.takeTcpActivity();
+
+            kit.receive(kit.echoRequestFromHost(1, 1, new byte[8]));
+            kit.expectIcmp(HOST_MAC, HOST_IP);
+            assertThat(kit.core.takeTcpActivity()).as("after an echo").isFalse();
+
+            kit.receive(Frames.ethernet(OUR_MAC, HOST_MAC, ETHERTYPE_IPV4, Frames.ipv4(HOST_IP, OUR_IP, 6, new byte[20])));
+            assertThat(tcp.segments).isEqualTo(1);
+            assertThat(kit.core.takeTcpActivity()).as("after a segment").isTrue();
+            assertThat(kit.core.takeTcpActivity()).as("asked again").isFalse();
+        }
+    }
+
+    @Nested
     class AddressRules {
         @Test
         void aDirectedBroadcastSourceIsDroppedNotAnsweredToEveryone() {
