@@ -20,9 +20,9 @@ import java.util.function.Consumer;
  *
  * <p>Most frames are offered on the loop itself (the VXLAN endpoint's socket for a tenant is
  * read on the tenant's loop). When nothing waits, such a frame is handed to the stack at
- * once, as a NIC driver's poll hands a packet up: no queue and no task, so a ping's reply is
- * made while the read that brought the request is still going on (the reader reads a
- * bounded number of datagrams per turn, which bounds this work too). Otherwise, or when the
+ * once, as a NIC driver's poll hands a packet up: no queue, so a ping's reply is made while
+ * the read that brought the request is still going on (the reader reads a bounded number of
+ * datagrams per turn, which bounds this work too); one task after the read ends the batch. Otherwise, or when the
  * stack offers a frame while it handles one, the frame waits in a plain array deque that is
  * reused; frames from other threads (a link reader, a packet the kernel did not steer) take
  * the concurrent queue. Each source stays in order.
@@ -44,6 +44,9 @@ final class FrameInbox {
     private final Runnable drain = this::drain;
     /** The stack is handling a frame (loop thread only): one offered now must wait its turn. */
     private boolean handling;
+    /** Frames were handled at once and their batch's end is a task on the loop (loop thread only). */
+    private boolean batchEndScheduled;
+    private final Runnable endHandledBatch = this::endHandledBatch;
 
     /** @param onLoopThread whether the calling thread is the loop's (then no other thread runs its tasks) */
     FrameInbox(Executor loop, BooleanSupplier onLoopThread, Consumer<ByteBuf> stack, Runnable afterBatch) {
@@ -98,15 +101,31 @@ final class FrameInbox {
         }
     }
 
-    /** On the loop, nothing waiting: the frame is a batch of its own. */
+    /**
+     * On the loop, nothing waiting: the stack takes the frame now. The frames handled so in
+     * one turn of the loop (one read of the socket) are one batch, ended by one task after the
+     * read: TCP then acknowledges what the whole read brought with one ACK, as after a drain.
+     */
     private void handNow(ByteBuf frame) {
         handling = true;
         try {
             stack.accept(frame);
-            afterBatch.run();
         } finally {
             handling = false;
         }
+        if (!batchEndScheduled) {
+            batchEndScheduled = true;
+            try {
+                loop.execute(endHandledBatch);
+            } catch (RejectedExecutionException stopped) {
+                endHandledBatch(); // the loop is stopping: end the batch here
+            }
+        }
+    }
+
+    private void endHandledBatch() {
+        batchEndScheduled = false;
+        afterBatch.run();
     }
 
     private void drain() {

@@ -107,16 +107,26 @@ class FrameInboxTest {
     }
 
     @Test
-    void aFrameOfferedOnTheLoopWithNothingWaitingIsHandledAtOnceWithoutATask() {
+    void framesOfferedOnTheLoopWithNothingWaitingAreHandledAtOnceAndEndOneBatchInOneTask() {
         onLoop = true;
-        ByteBuf frame = frame(1);
+        ByteBuf first = frame(1);
+        ByteBuf second = frame(2);
 
-        assertThat(inbox.offer(frame)).isTrue();
+        assertThat(inbox.offer(first)).isTrue();
+        assertThat(inbox.offer(second)).isTrue();
 
-        assertThat(delivered).containsExactly(frame);
-        assertThat(batches).as("the frame is a batch of its own").isEqualTo(1);
-        assertThat(tasks).isEmpty();
+        assertThat(delivered).as("handed to the stack at once").containsExactly(first, second);
         assertThat(inbox.size()).isZero();
+        assertThat(batches).as("the batch ends after the read, not per frame").isZero();
+        assertThat(tasks).as("one task ends the batch of both").hasSize(1);
+        tasks.poll().run();
+        assertThat(batches).isEqualTo(1);
+
+        ByteBuf later = frame(3);
+        inbox.offer(later);
+        assertThat(tasks).as("a frame of a later turn starts a new batch").hasSize(1);
+        tasks.poll().run();
+        assertThat(batches).isEqualTo(2);
     }
 
     @Test
@@ -154,8 +164,10 @@ class FrameInboxTest {
         self[0].offer(first);
 
         assertThat(handled).containsExactly(first);
-        assertThat(tasks).hasSize(1);
-        tasks.poll().run();
+        assertThat(tasks).as("the drain for the queued frame, the end of the first's batch").hasSize(2);
+        while (!tasks.isEmpty()) {
+            tasks.poll().run();
+        }
         assertThat(handled).containsExactly(first, echoed);
         assertThat(self[0].size()).isZero();
     }
