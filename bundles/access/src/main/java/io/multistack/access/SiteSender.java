@@ -27,8 +27,8 @@ import java.util.function.BooleanSupplier;
  *
  * <p>While our own socket on this loop hands on what one readiness event read
  * ({@link EndpointSocket.ReadBursts}), packets sent on the loop wait for the reads' end
- * instead of a task: the answers to a burst (a ping's reply, the ACKs of a window) leave in
- * the same turn of the loop, with no trip through its task queue.
+ * instead of a task: what the stacks answer while handling the read (a ping's reply) leaves
+ * at its end, with no trip through the loop's task queue.
  */
 final class SiteSender implements TunnelSwitch.Underlay, EndpointSocket.ReadBursts {
     static final int CAPACITY = 4096;
