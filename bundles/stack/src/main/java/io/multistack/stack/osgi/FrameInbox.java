@@ -22,10 +22,10 @@ import java.util.function.Consumer;
  * read on the tenant's loop). When nothing waits, such a frame is handed to the stack at
  * once, as a NIC driver's poll hands a packet up: no queue, so a ping's reply is made while
  * the read that brought the request is still going on (the reader reads a bounded number of
- * datagrams per turn, which bounds this work too); one task after the read ends the batch. Otherwise, or when the
- * stack offers a frame while it handles one, the frame waits in a plain array deque that is
- * reused; frames from other threads (a link reader, a packet the kernel did not steer) take
- * the concurrent queue. Each source stays in order.
+ * datagrams per turn, which bounds this work too); one task after the read ends the batch.
+ * Otherwise, or when the stack offers a frame while it handles one, the frame waits in a
+ * plain array deque that is reused; frames from other threads (a link reader, a packet the
+ * kernel did not steer) take the concurrent queue. Each source stays in order.
  */
 final class FrameInbox {
     static final int CAPACITY = 4096;
