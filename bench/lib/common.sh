@@ -66,23 +66,34 @@ hub_create() {
     ip -n "$HUB_NS" link set br0 up
 }
 
-# attach NS UNDERLAY_IP: a veth from NS (eth0) to the hub's bridge.
+# attach NS UNDERLAY_IP [sites]: a veth from NS (eth0) to the hub's bridge. "sites" marks the
+# namespace of the customer sites: the hub's port their traffic enters by stands for the server
+# host's NIC, and gets GRO on as a NIC's NAPI has it (MSBENCH_SITE_GRO=off: veth's default, GRO
+# off). Every endpoint, the kernel's and the appliance, receives through that one port, so both
+# get the same merged bursts: the kernel's vxlan device decapsulates them, the appliance's
+# socket (UDP_GRO, its default) reads each merged run in one slot. veth merges only on its NAPI
+# path, which it takes for a sender without TSO: the sites' eth0 gets TSO and GSO off, which
+# changes no packet (tunnels run with tx off, so the underlay carries only whole datagrams).
+# GRO on every port (the kernel endpoints' too) made their replies take NAPI as well, a path
+# the appliance's replies never cross, and slowed nginx (bench/RESULTS.md, sessions 5 and 9).
 attach() {
-    local ns=$1 ip=$2 port=p-${1#"$PREFIX"-}
+    local ns=$1 ip=$2 role=${3:-} port=p-${1#"$PREFIX"-}
     ip -n "$HUB_NS" link add "$port" type veth peer name eth0 netns "$ns"
     ip -n "$HUB_NS" link set "$port" master br0 up
-    # MSBENCH_HUB_GRO=on (an experiment, not the comparison): GRO on the hub's side, as a
-    # NIC's NAPI has it on a real host, so the appliance's socket (UDP_GRO) gets merged runs.
-    # veth merges only on its NAPI path, which it takes for a sender without TSO; the
-    # underlay carries only VXLAN datagrams, never segmented (tx off tunnels), so TSO/GSO off
-    # changes no packet. But the NAPI path also carries what the bridge forwards to the
-    # kernel endpoints, and slowed nginx's upload (bench/RESULTS.md, session 5): off by default.
-    if [[ ${MSBENCH_HUB_GRO:-off} == on ]]; then
+    if [[ $role == sites && $(site_gro) == on ]]; then
         ip netns exec "$HUB_NS" ethtool -K "$port" gro on >/dev/null
         ip netns exec "$ns" ethtool -K eth0 tso off gso off >/dev/null
     fi
     ip -n "$ns" addr add "$ip/24" dev eth0
     ip -n "$ns" link set eth0 up
+}
+
+# site_gro: on (default) or off, from MSBENCH_SITE_GRO.
+site_gro() {
+    case ${MSBENCH_SITE_GRO:-on} in
+        on | off) echo "${MSBENCH_SITE_GRO:-on}" ;;
+        *) die "MSBENCH_SITE_GRO takes on or off" ;;
+    esac
 }
 
 # tunnel NS DEV VNI LOCAL REMOTE CIDR: a kernel vxlan device as the demo's sites have it.

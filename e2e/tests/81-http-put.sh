@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # PUT uploads into a tenant's www folder (the http setting upload=true), with curl -T from a
 # site: off by default (403), byte-exact when on, per tenant, refusals, and an aborted upload
-# leaves nothing behind. Uses the helpers of 80-http.sh.
+# leaves nothing behind; an upload whose datagrams the hub's port merged (GRO) arrives intact.
+# Uses the helpers of 80-http.sh.
 
 HTTP_PUT_MIB=24
 
@@ -21,6 +22,33 @@ http_put_is() {
 # http_upload_leftovers: temporaries of uploads still in tenant A's www folder.
 http_upload_leftovers() { find "$(http_www A)" -name '.http-upload-*' 2>/dev/null; }
 http_no_upload_leftovers() { [[ -z $(http_upload_leftovers) ]]; }
+
+# udp_in_datagrams NS: UDP datagrams the namespace's sockets took (one per merged run).
+udp_in_datagrams() { ip netns exec "$1" awk '/^Udp: [0-9]/ {print $2}' /proc/net/snmp; }
+
+# http_put_merged FILE SHA256: the same upload again while the hub's port from site A merges
+# its bursts as a NIC's GRO does (veth's NAPI path: GRO on the port, no TSO on the site's
+# side), so the appliance reads runs of datagrams (UDP GRO, its default) and cuts them: the
+# file must arrive intact, in fewer datagrams than the site sent tunnel packets.
+http_put_merged() {
+    local src=$1 expected=$2 ns port=s-A sent_before received_before sent received
+    ns=$(site_ns A)
+    on_test_exit "ip netns exec '$HUB_NS' ethtool -K $port gro off >/dev/null; ip netns exec '$ns' ethtool -K eth0 tso on gso on >/dev/null"
+    ip netns exec "$HUB_NS" ethtool -K "$port" gro on >/dev/null &&
+        ip netns exec "$ns" ethtool -K eth0 tso off gso off >/dev/null ||
+        { fail "cannot turn GRO on at the hub's port $port"; return; }
+    sent_before=$(ip netns exec "$ns" cat /sys/class/net/vxlan0/statistics/tx_packets)
+    received_before=$(udp_in_datagrams "$HUB_NS")
+    expect_eq "PUT of $HTTP_PUT_MIB MiB through a merging port" 201 "$(http_put A /put/merged.bin "$src")"
+    sent=$(($(ip netns exec "$ns" cat /sys/class/net/vxlan0/statistics/tx_packets) - sent_before))
+    received=$(($(udp_in_datagrams "$HUB_NS") - received_before))
+    ip netns exec "$HUB_NS" ethtool -K "$port" gro off >/dev/null
+    ip netns exec "$ns" ethtool -K eth0 tso on gso on >/dev/null
+    note "merging port: site A sent $sent tunnel packets, the hub's sockets took $received datagrams"
+    ((received * 2 < sent)) || fail "the port merged nothing: $received datagrams for $sent packets"
+    expect_eq "sha256 of the upload through a merging port" "$expected" \
+        "$(sha256sum <"$(http_www A)/put/merged.bin" | cut -d' ' -f1)"
+}
 
 test_http_put_upload() {
     require_appliance
@@ -52,6 +80,7 @@ test_http_put_upload() {
     expect_eq "sha256 of the uploaded file, read back with GET" "$expected" "$(sha256sum <"$got" | cut -d' ' -f1)"
     expect_eq "sha256 of the file in the tenant's www folder" "$expected" \
         "$(sha256sum <"$(http_www A)/put/random.bin" | cut -d' ' -f1)"
+    http_put_merged "$src" "$expected"
     expect_eq "PUT over the existing file" 204 "$(http_put A /put/random.bin "$small")"
     expect_eq "the replaced file's contents" probe "$(site_curl A "http://$TENANT_IP/put/random.bin")"
 

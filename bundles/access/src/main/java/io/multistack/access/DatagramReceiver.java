@@ -116,8 +116,26 @@ final class DatagramReceiver {
         return slotBuffers != null ? readCoalescing() : readIntoOneBuffer();
     }
 
-    /** One recvmmsg into slots of their own buffers, which runs of segments may take along. */
+    /**
+     * One recvmmsg into slots of their own buffers, which runs of segments may take along.
+     * Kept as small as {@link #readIntoOneBuffer}: inlined whole, the JIT removes the memory
+     * segment FFM makes per call for the errno capture; a larger method allocated it per read.
+     */
     private int readCoalescing() {
+        aimEmptySlots();
+        int received = SocketCalls.recvmmsg(callState, fd, slots.messages(), SLOTS);
+        if (received < 0) {
+            failed(-received);
+            return 0;
+        }
+        for (int slot = 0; slot < received; slot++) {
+            handOnCoalesced(slot);
+        }
+        return received;
+    }
+
+    /** Gives each slot whose buffer went with a run a fresh buffer, and resets all. */
+    private void aimEmptySlots() {
         slots.resetAll();
         for (int slot = 0; slot < SLOTS; slot++) {
             if (slotBuffers[slot] == null) {
@@ -126,44 +144,40 @@ final class DatagramReceiver {
                 slots.aim(slot, MessageSlots.address(buffer, 0, COALESCED_SLOT_BYTES));
             }
         }
-        int received = SocketCalls.recvmmsg(callState, fd, slots.messages(), SLOTS);
-        if (received < 0) {
-            failed(-received);
-            return 0;
+    }
+
+    /** Hands on a slot's datagram, or each datagram of the run it holds. */
+    private void handOnCoalesced(int slot) {
+        long sender = slots.senderIpv4(slot);
+        if (sender == MessageSlots.NOT_IPV4) {
+            return;
         }
-        for (int slot = 0; slot < received; slot++) {
-            long sender = slots.senderIpv4(slot);
-            if (sender == MessageSlots.NOT_IPV4) {
-                continue;
-            }
-            int length = slots.length(slot);
-            int segment = slots.segmentSize(slot);
-            ByteBuf buffer = slotBuffers[slot];
-            try {
-                if (slots.truncated(slot)) {
-                    sink.truncated(buffer.retainedSlice(0, Math.min(length, SLOT_BYTES)));
-                } else if (segment > 0 && length > segment && segment <= SLOT_BYTES) {
-                    slotBuffers[slot] = null; // the run's packets keep it; the next read takes a fresh one
-                    coalescedRuns.increment();
-                    try {
-                        for (int at = 0; at < length; at += segment) {
-                            sink.fromSite((int) sender, buffer.retainedSlice(at, Math.min(segment, length - at)));
-                        }
-                    } finally {
-                        buffer.release();
+        int length = slots.length(slot);
+        int segment = slots.segmentSize(slot);
+        ByteBuf buffer = slotBuffers[slot];
+        try {
+            if (slots.truncated(slot)) {
+                sink.truncated(buffer.retainedSlice(0, Math.min(length, SLOT_BYTES)));
+            } else if (segment > 0 && length > segment && segment <= SLOT_BYTES) {
+                slotBuffers[slot] = null; // the run's packets keep it; the next read takes a fresh one
+                coalescedRuns.increment();
+                try {
+                    for (int at = 0; at < length; at += segment) {
+                        sink.fromSite((int) sender, buffer.retainedSlice(at, Math.min(segment, length - at)));
                     }
-                } else if (length > SLOT_BYTES) { // longer than any VXLAN packet: cut, as a plain read would
-                    sink.truncated(buffer.retainedSlice(0, SLOT_BYTES));
-                } else {
-                    ByteBuf copy = allocator.directBuffer(length, length);
-                    copy.writeBytes(buffer, 0, length);
-                    sink.fromSite((int) sender, copy);
+                } finally {
+                    buffer.release();
                 }
-            } catch (RuntimeException bug) { // never into the loop: Netty would pause it for a second
-                count("handling a datagram: " + bug);
+            } else if (length > SLOT_BYTES) { // longer than any VXLAN packet: cut, as a plain read would
+                sink.truncated(buffer.retainedSlice(0, SLOT_BYTES));
+            } else {
+                ByteBuf copy = allocator.directBuffer(length, length);
+                copy.writeBytes(buffer, 0, length);
+                sink.fromSite((int) sender, copy);
             }
+        } catch (RuntimeException bug) { // never into the loop: Netty would pause it for a second
+            count("handling a datagram: " + bug);
         }
-        return received;
     }
 
     /** One recvmmsg into one buffer of all slots, whose datagrams are handed on as slices. */

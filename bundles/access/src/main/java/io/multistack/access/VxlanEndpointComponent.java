@@ -68,7 +68,7 @@ public final class VxlanEndpointComponent implements AccessTable {
     /** Our own readers and writers of {@link #channels}, one each; empty where Netty reads and writes them. */
     private volatile List<EndpointSocket> ownSockets = List.of();
     private volatile String listen = DEFAULT_LISTEN;
-    /** UDP GRO asked of the sockets ({@code gro = true}): for hosts whose interface merges bursts. */
+    /** UDP GRO asked of the sockets ({@code gro}, default true): merged bursts arrive in one slot. */
     private volatile boolean gro;
     private volatile TrunkAttachment trunk;
 
@@ -305,12 +305,15 @@ public final class VxlanEndpointComponent implements AccessTable {
         open.forEach(socket -> socket.close().syncUninterruptibly());
     }
 
-    /** The {@code gro} key: false when absent or not a flag (logged). */
+    /**
+     * The {@code gro} key: true when absent (a NIC's GRO merges a site's bursts only for a
+     * socket that asks); false when not a flag (logged), the mode that needs nothing of the kernel.
+     */
     static boolean groOf(Map<String, Object> properties) {
         try {
-            return ConfigValues.flagOr(properties, "gro", false);
+            return ConfigValues.flagOr(properties, "gro", true);
         } catch (IllegalArgumentException bad) {
-            LOG.log(Level.WARNING, "{0}: {1}; UDP GRO stays off", ConfigValues.source(properties), bad.getMessage());
+            LOG.log(Level.WARNING, "{0}: {1}; UDP GRO off", ConfigValues.source(properties), bad.getMessage());
             return false;
         }
     }

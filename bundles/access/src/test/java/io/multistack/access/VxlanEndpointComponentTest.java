@@ -160,18 +160,25 @@ class VxlanEndpointComponentTest {
     }
 
     @Test
-    void theGroKeyTurnsMergedReadsOnAndOffLive() throws Exception {
+    void mergedReadsAreOnByDefaultAndTheGroKeyTurnsThemOffAndOnLive() throws Exception {
         assumeTrue(UdpTransport.epoll(), "native epoll not available here");
         assumeTrue(UdpTransport.ownIoUnavailable(true) == null, "no native access here");
         int port = freePort();
         endpoint = start(true, port);
-        assertThat(endpoint.mergedReads()).as("off by default").isFalse();
-
-        endpoint.modified(Map.of("listen", "127.0.0.1:" + port, "gro", "true"));
         assumeTrue(endpoint.mergedReads(), "the kernel has no UDP GRO");
         assertThat(endpoint.ownSockets()).isEqualTo(LOOPS);
         sendFromSite(port, 20);
         sendToSite(port);
+
+        endpoint.modified(Map.of("listen", "127.0.0.1:" + port, "gro", "false"));
+        assertThat(endpoint.mergedReads()).as("off when asked").isFalse();
+        assertThat(endpoint.ownSockets()).isEqualTo(LOOPS);
+        sendFromSite(port, 4);
+        sendToSite(port);
+
+        endpoint.modified(Map.of("listen", "127.0.0.1:" + port, "gro", "true"));
+        assertThat(endpoint.mergedReads()).as("on again").isTrue();
+        sendFromSite(port, 4);
 
         endpoint.modified(Map.of("listen", "127.0.0.1:" + port, "gro", "maybe")); // not a flag: off, logged
         assertThat(endpoint.mergedReads()).isFalse();
