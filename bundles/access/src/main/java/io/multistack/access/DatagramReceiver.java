@@ -34,11 +34,14 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>With the kernel's UDP GRO on the socket ({@code UDP_GRO}, {@link #coalescing}), a
  * datagram may be a run of up to 64 segments of one size, each one VXLAN packet, as the
- * receiving interface's GRO merged them; the segment size comes in a control message. Each
- * slot is then a pooled buffer of its own of {@link #COALESCED_SLOT_BYTES} (a run cut short
- * would lose packets): a run is handed on as retained slices of its buffer, which the slot
- * gives up for a fresh one, and a lone datagram is copied out, so that a frame a tenant
- * holds never keeps 64 KiB alive.
+ * receiving interface's GRO merged them; the segment size comes in a control message. A run
+ * cut short would lose packets, so each slot has a second iovec, an overflow of its own
+ * (a pooled buffer of {@link #COALESCED_SLOT_BYTES}) after its place in the shared buffer: a
+ * datagram of ordinary size lands in the shared buffer and is handed on as above, with no
+ * copy, while a run spills into the overflow. Its first part is then copied to the
+ * overflow's head, which was left free for it, and the run is handed on as retained slices
+ * of the overflow, which the slot gives up for a fresh one. A frame a tenant holds thus
+ * keeps at most 32 KiB alive, or the 64 KiB of its run.
  */
 final class DatagramReceiver {
     /**
@@ -64,9 +67,9 @@ final class DatagramReceiver {
     private final MemorySegment callState;
     private final LongAdder errors = new LongAdder();
     private final LongAdder coalescedRuns = new LongAdder();
-    /** With {@link #coalescing}: each slot's own buffer, null once handed on with a run. */
-    private final ByteBuf[] slotBuffers;
-    /** Without {@link #coalescing}: the buffer of the last read, with our reference; null before the first. */
+    /** With {@link #coalescing}: each slot's overflow, null once handed on with a run. */
+    private final ByteBuf[] overflows;
+    /** The buffer of the last read, with our reference; null before the first. */
     private ByteBuf readBuffer;
     private boolean closed;
 
@@ -80,15 +83,15 @@ final class DatagramReceiver {
         this.fd = fd;
         this.sink = sink;
         this.allocator = allocator;
-        this.slots = coalescing ? new MessageSlots(arena, SLOTS, COALESCED_SLOT_BYTES, true)
+        this.slots = coalescing ? new MessageSlots(arena, SLOTS, SLOT_BYTES, true, COALESCED_SLOT_BYTES - SLOT_BYTES)
                 : new MessageSlots(arena, SLOTS, SLOT_BYTES);
-        this.slotBuffers = coalescing ? new ByteBuf[SLOTS] : null;
+        this.overflows = coalescing ? new ByteBuf[SLOTS] : null;
         this.callState = arena.allocate(SocketCalls.CALL_STATE);
     }
 
     /** Whether datagrams may come as runs of segments (UDP GRO). */
     boolean coalescing() {
-        return slotBuffers != null;
+        return overflows != null;
     }
 
     /** Runs of datagrams received as one (UDP GRO), for statistics and tests. */
@@ -113,70 +116,82 @@ final class DatagramReceiver {
 
     /** One recvmmsg: the number of datagrams read (0 on EAGAIN or an error). */
     private int readBatch() {
-        return slotBuffers != null ? readCoalescing() : readIntoOneBuffer();
+        return overflows != null ? readCoalescing() : readIntoOneBuffer();
     }
 
     /**
-     * One recvmmsg into slots of their own buffers, which runs of segments may take along.
-     * Kept as small as {@link #readIntoOneBuffer}: inlined whole, the JIT removes the memory
-     * segment FFM makes per call for the errno capture; a larger method allocated it per read.
+     * One recvmmsg into the shared buffer's slots, each with its overflow for a run. Kept as
+     * small as {@link #readIntoOneBuffer}: inlined whole, the JIT removes the memory segment
+     * FFM makes per call for the errno capture; a larger method allocated it per read.
      */
     private int readCoalescing() {
-        aimEmptySlots();
+        ByteBuf buffer = freeReadBuffer();
+        aimEmptyOverflows();
         int received = SocketCalls.recvmmsg(callState, fd, slots.messages(), SLOTS);
         if (received < 0) {
             failed(-received);
             return 0;
         }
         for (int slot = 0; slot < received; slot++) {
-            handOnCoalesced(slot);
+            int segment = slots.segmentSize(slot);
+            if (segment > 0 && slots.length(slot) > segment) {
+                handOnRun(buffer, slot, segment);
+            } else {
+                handOn(buffer, slot);
+            }
         }
         return received;
     }
 
-    /** Gives each slot whose buffer went with a run a fresh buffer, and resets all. */
-    private void aimEmptySlots() {
-        slots.resetAll();
+    /** Gives each slot whose overflow went with a run a fresh one. */
+    private void aimEmptyOverflows() {
         for (int slot = 0; slot < SLOTS; slot++) {
-            if (slotBuffers[slot] == null) {
-                ByteBuf buffer = allocator.directBuffer(COALESCED_SLOT_BYTES, COALESCED_SLOT_BYTES);
-                slotBuffers[slot] = buffer;
-                slots.aim(slot, MessageSlots.address(buffer, 0, COALESCED_SLOT_BYTES));
+            if (overflows[slot] == null) {
+                ByteBuf overflow = allocator.directBuffer(COALESCED_SLOT_BYTES, COALESCED_SLOT_BYTES);
+                overflows[slot] = overflow;
+                slots.aimOverflow(slot, MessageSlots.address(overflow, SLOT_BYTES, COALESCED_SLOT_BYTES - SLOT_BYTES));
             }
         }
     }
 
-    /** Hands on a slot's datagram, or each datagram of the run it holds. */
-    private void handOnCoalesced(int slot) {
+    /**
+     * Hands on each datagram of the run in {@code slot}: slices of the shared buffer when the
+     * run fits the slot, else of the slot's overflow, made whole by copying the run's head there.
+     */
+    private void handOnRun(ByteBuf buffer, int slot, int segment) {
         long sender = slots.senderIpv4(slot);
         if (sender == MessageSlots.NOT_IPV4) {
             return;
         }
         int length = slots.length(slot);
-        int segment = slots.segmentSize(slot);
-        ByteBuf buffer = slotBuffers[slot];
+        int start = slot * SLOT_BYTES;
         try {
-            if (slots.truncated(slot)) {
-                sink.truncated(buffer.retainedSlice(0, Math.min(length, SLOT_BYTES)));
-            } else if (segment > 0 && length > segment && segment <= SLOT_BYTES) {
-                slotBuffers[slot] = null; // the run's packets keep it; the next read takes a fresh one
-                coalescedRuns.increment();
-                try {
-                    for (int at = 0; at < length; at += segment) {
-                        sink.fromSite((int) sender, buffer.retainedSlice(at, Math.min(segment, length - at)));
-                    }
-                } finally {
-                    buffer.release();
-                }
-            } else if (length > SLOT_BYTES) { // longer than any VXLAN packet: cut, as a plain read would
-                sink.truncated(buffer.retainedSlice(0, SLOT_BYTES));
-            } else {
-                ByteBuf copy = allocator.directBuffer(length, length);
-                copy.writeBytes(buffer, 0, length);
-                sink.fromSite((int) sender, copy);
+            if (slots.truncated(slot) || segment > SLOT_BYTES) { // no VXLAN packet is that long
+                sink.truncated(buffer.retainedSlice(start, Math.min(length, SLOT_BYTES)));
+                return;
+            }
+            coalescedRuns.increment();
+            if (length <= SLOT_BYTES) {
+                cut(buffer, start, length, segment, sender);
+                return;
+            }
+            ByteBuf run = overflows[slot];
+            overflows[slot] = null; // the run's packets keep it; the next read takes a fresh one
+            try {
+                run.setBytes(0, buffer, start, SLOT_BYTES); // the run's head, before the rest
+                cut(run, 0, length, segment, sender);
+            } finally {
+                run.release();
             }
         } catch (RuntimeException bug) { // never into the loop: Netty would pause it for a second
             count("handling a datagram: " + bug);
+        }
+    }
+
+    /** Hands on the {@code length} bytes at {@code start} as datagrams of {@code segment} bytes (the last shorter). */
+    private void cut(ByteBuf buffer, int start, int length, int segment, long sender) {
+        for (int at = 0; at < length; at += segment) {
+            sink.fromSite((int) sender, buffer.retainedSlice(start + at, Math.min(segment, length - at)));
         }
     }
 
@@ -215,9 +230,10 @@ final class DatagramReceiver {
         if (sender == MessageSlots.NOT_IPV4) {
             return; // the endpoint listens on IPv4 only
         }
-        ByteBuf datagram = buffer.retainedSlice(slot * SLOT_BYTES, slots.length(slot));
+        int length = slots.length(slot); // over a slot only with an overflow (UDP GRO) to take the rest
+        ByteBuf datagram = buffer.retainedSlice(slot * SLOT_BYTES, Math.min(length, SLOT_BYTES));
         try {
-            if (slots.truncated(slot)) {
+            if (slots.truncated(slot) || length > SLOT_BYTES) { // longer than any VXLAN packet: cut
                 sink.truncated(datagram);
             } else {
                 sink.fromSite((int) sender, datagram);
@@ -253,11 +269,11 @@ final class DatagramReceiver {
             readBuffer.release();
             readBuffer = null;
         }
-        if (slotBuffers != null) {
+        if (overflows != null) {
             for (int slot = 0; slot < SLOTS; slot++) {
-                if (slotBuffers[slot] != null) {
-                    slotBuffers[slot].release();
-                    slotBuffers[slot] = null;
+                if (overflows[slot] != null) {
+                    overflows[slot].release();
+                    overflows[slot] = null;
                 }
             }
         }

@@ -18,7 +18,9 @@ import java.nio.ByteOrder;
 /**
  * The native argument of one {@code recvmmsg} over a fixed number of slots, allocated once:
  * {@code struct mmsghdr[n]}, each with one {@code struct iovec} (filled per read with the
- * slot's place in that read's buffer) and room for the sender's address. Linux LP64 layouts,
+ * slot's place in that read's buffer) and room for the sender's address; with an overflow,
+ * a second {@code iovec} per slot takes what does not fit the first (a run UDP GRO merged),
+ * so that a datagram of ordinary size still lands in the shared buffer. Linux LP64 layouts,
  * the same on x86_64 and aarch64:
  * <pre>
  * struct iovec        { void *iov_base; size_t iov_len; }                              16 bytes
@@ -93,6 +95,8 @@ final class MessageSlots {
 
     private final int count;
     private final int slotBytes;
+    /** iovecs per message: 1, or 2 with an overflow. */
+    private final int iovecsPerSlot;
     private final MemorySegment messages;
     private final MemorySegment iovecs;
     private final MemorySegment names;
@@ -109,19 +113,31 @@ final class MessageSlots {
      * message (the segment size of a coalesced datagram, {@link #segmentSize}).
      */
     MessageSlots(Arena arena, int count, int slotBytes, boolean withControl) {
+        this(arena, count, slotBytes, withControl, 0);
+    }
+
+    /**
+     * As above; with {@code overflowBytes > 0}, each slot's message has a second iovec of that
+     * many bytes ({@link #aimOverflow}) after the slot's {@code slotBytes}.
+     */
+    MessageSlots(Arena arena, int count, int slotBytes, boolean withControl, int overflowBytes) {
         this.count = count;
         this.slotBytes = slotBytes;
+        this.iovecsPerSlot = overflowBytes > 0 ? 2 : 1;
         messages = arena.allocate(MMSGHDR, count);
-        iovecs = arena.allocate(IOVEC, count);
+        iovecs = arena.allocate(IOVEC, (long) count * iovecsPerSlot);
         names = arena.allocate(SOCKADDR_IN6, count);
         controls = withControl ? arena.allocate((long) CONTROL_BYTES * count, 8) : null;
         for (int slot = 0; slot < count; slot++) {
-            MemorySegment iovec = iovecs.asSlice(slot * IOVEC.byteSize(), IOVEC);
+            MemorySegment iovec = iovecs.asSlice(slot * iovecsPerSlot * IOVEC.byteSize(), IOVEC.byteSize() * iovecsPerSlot);
             iovec.set(JAVA_LONG, IOV_LEN, slotBytes);
+            if (overflowBytes > 0) {
+                iovec.set(JAVA_LONG, IOVEC.byteSize() + IOV_LEN, overflowBytes);
+            }
             long message = slot * MMSGHDR.byteSize();
             messages.set(ADDRESS, message + MSG_NAME, names.asSlice(slot * SOCKADDR_IN6.byteSize(), SOCKADDR_IN6));
             messages.set(ADDRESS, message + MSG_IOV, iovec);
-            messages.set(JAVA_LONG, message + MSG_IOVLEN, 1);
+            messages.set(JAVA_LONG, message + MSG_IOVLEN, iovecsPerSlot);
             if (controls != null) {
                 messages.set(ADDRESS, message + MSG_CONTROL, controls.asSlice((long) slot * CONTROL_BYTES, CONTROL_BYTES));
             } // else msg_control stays NULL, msg_controllen 0: no ancillary data
@@ -153,8 +169,13 @@ final class MessageSlots {
 
     /** Aims slot {@code slot} at {@code address} (room for {@code slotBytes}) and resets what the kernel changes. */
     void aim(int slot, long address) {
-        iovecs.set(JAVA_LONG, slot * IOVEC.byteSize() + IOV_BASE, address);
+        iovecs.set(JAVA_LONG, (long) slot * iovecsPerSlot * IOVEC.byteSize() + IOV_BASE, address);
         reset(slot);
+    }
+
+    /** Aims the overflow of slot {@code slot} (the slots were made with one) at {@code address}. */
+    void aimOverflow(int slot, long address) {
+        iovecs.set(JAVA_LONG, ((long) slot * iovecsPerSlot + 1) * IOVEC.byteSize() + IOV_BASE, address);
     }
 
     /** Resets what the kernel changed in every slot (name and control lengths are in and out). */
@@ -192,7 +213,7 @@ final class MessageSlots {
         return 0;
     }
 
-    /** Bytes of the datagram in {@code slot} (at most the slot's size). */
+    /** Bytes of the datagram in {@code slot} (at most the slot's size, plus the overflow's). */
     int length(int slot) {
         return messages.get(JAVA_INT, slot * MMSGHDR.byteSize() + MSG_LEN);
     }

@@ -30,6 +30,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Our own recvmmsg on a real epoll loop, against a plain JDK socket playing the site on
@@ -159,8 +162,17 @@ class DatagramReceiverTest {
         assertThat(receiver.receiver().errors()).isZero();
     }
 
-    @Test
-    void aThousandDatagramsAllArriveInOrder() throws Exception {
+    /** Reads with UDP GRO asked of the kernel (the endpoint's default), or without. */
+    private void reopen(boolean coalescing) throws Exception {
+        receiver.close();
+        receiver = UdpTransport.open(endpoint, recorder, errno -> {}, coalescing);
+        assumeTrue(receiver.receiver().coalescing() == coalescing, "the kernel has no UDP GRO");
+    }
+
+    @ParameterizedTest(name = "UDP GRO {0}")
+    @ValueSource(booleans = {false, true})
+    void aThousandDatagramsAllArriveInOrder(boolean coalescing) throws Exception {
+        reopen(coalescing);
         int count = 1000;
         for (int i = 0; i < count; i++) {
             send(datagram(i, 64 + i % 1400));
@@ -179,8 +191,10 @@ class DatagramReceiverTest {
         assertThat(nettyReads).hasValue(0);
     }
 
-    @Test
-    void aDatagramLongerThanASlotIsReportedCutAndTheNextOnesArrive() throws Exception {
+    @ParameterizedTest(name = "UDP GRO {0}")
+    @ValueSource(booleans = {false, true})
+    void aDatagramLongerThanASlotIsReportedCutAndTheNextOnesArrive(boolean coalescing) throws Exception {
+        reopen(coalescing); // with GRO the overflow takes the rest, which is not handed on either
         send(datagram(1, 100));
         send(datagram(2, 3000));
         send(datagram(3, 100));
@@ -193,8 +207,10 @@ class DatagramReceiverTest {
         assertThat(recorder.payloads.get(2)).isEqualTo(datagram(5, 200));
     }
 
-    @Test
-    void aRunTheKernelMergedArrivesAsItsSeparateDatagrams() throws Exception {
+    /** A run longer than a slot spills into the slot's overflow; a short one stays in the shared buffer. */
+    @ParameterizedTest(name = "{0} segments of {1} bytes and one of {2}")
+    @CsvSource({"10, 1000, 300", "3, 500, 200"})
+    void aRunTheKernelMergedArrivesAsItsSeparateDatagrams(int segments, int size, int last) throws Exception {
         assumeTrue(UdpTransport.segmenter(true) != null, "the kernel has no UDP GSO");
         receiver.close();
         receiver = UdpTransport.open(endpoint, recorder, errno -> {}, true);
@@ -208,18 +224,18 @@ class DatagramReceiverTest {
             siteSender.socket(siteSocket.sender());
             InetSocketAddress to = (InetSocketAddress) endpoint.localAddress();
             siteEndpoint.eventLoop().submit(() -> { // queued together: one burst, one GSO run
-                for (int i = 0; i < 10; i++) {
-                    siteSender.send(io.netty.buffer.Unpooled.directBuffer(1000).writeBytes(datagram(i, 1000)), to);
+                for (int i = 0; i < segments; i++) {
+                    siteSender.send(io.netty.buffer.Unpooled.directBuffer(size).writeBytes(datagram(i, size)), to);
                 }
-                siteSender.send(io.netty.buffer.Unpooled.directBuffer(300).writeBytes(datagram(10, 300)), to);
+                siteSender.send(io.netty.buffer.Unpooled.directBuffer(last).writeBytes(datagram(segments, last)), to);
             }).sync();
-            await(() -> recorder.payloads.size() >= 11);
+            await(() -> recorder.payloads.size() >= segments + 1);
 
-            assertThat(recorder.payloads).hasSize(11);
-            for (int i = 0; i < 10; i++) {
-                assertThat(recorder.payloads.get(i)).as("segment %d", i).isEqualTo(datagram(i, 1000));
+            assertThat(recorder.payloads).hasSize(segments + 1);
+            for (int i = 0; i < segments; i++) {
+                assertThat(recorder.payloads.get(i)).as("segment %d", i).isEqualTo(datagram(i, size));
             }
-            assertThat(recorder.payloads.get(10)).isEqualTo(datagram(10, 300));
+            assertThat(recorder.payloads.get(segments)).isEqualTo(datagram(segments, last));
             assertThat(receiver.receiver().coalescedRuns()).as("merged by the kernel, cut by us").isEqualTo(1);
             assertThat(recorder.senders).containsOnly(LOOPBACK);
             assertThat(recorder.refCounts).as("each its own reference").containsOnly(1);
@@ -230,15 +246,23 @@ class DatagramReceiverTest {
         }
     }
 
-    @Test
-    void aFrameStillHeldKeepsItsBytesAndABufferNobodyHoldsIsReadIntoAgain() throws Exception {
+    @ParameterizedTest(name = "UDP GRO {0}")
+    @ValueSource(booleans = {false, true})
+    void aFrameStillHeldKeepsItsBytesAndABufferNobodyHoldsIsReadIntoAgain(boolean coalescing) throws Exception {
+        // with GRO too a lone datagram is a slice of the shared buffer, not a copy
         receiver.close();
         List<ByteBuf> held = Collections.synchronizedList(new ArrayList<>());
         List<Long> addresses = Collections.synchronizedList(new ArrayList<>());
+        List<Integer> underlying = Collections.synchronizedList(new ArrayList<>());
         receiver = UdpTransport.open(endpoint, new SiteDatagrams() {
             @Override
             public void fromSite(int remote, ByteBuf payload) {
                 addresses.add(MessageSlots.address(payload, payload.readerIndex(), payload.readableBytes()));
+                ByteBuf root = payload; // through the leak check's wrapper and the slice
+                while (root.unwrap() != null) {
+                    root = root.unwrap();
+                }
+                underlying.add(root.capacity());
                 if (held.isEmpty()) {
                     held.add(payload); // as TCP keeps a segment in its queue
                 } else {
@@ -250,7 +274,8 @@ class DatagramReceiverTest {
             public void truncated(ByteBuf payload) {
                 payload.release();
             }
-        }, errno -> {});
+        }, errno -> {}, coalescing);
+        assumeTrue(receiver.receiver().coalescing() == coalescing, "the kernel has no UDP GRO");
         try {
             for (int i = 1; i <= 4; i++) { // one at a time: each is a read of its own
                 send(datagram(i, 300));
@@ -259,6 +284,8 @@ class DatagramReceiverTest {
             }
 
             assertThat(addresses).hasSize(4);
+            assertThat(underlying).as("slices of the read's shared buffer, no copies")
+                    .containsOnly(DatagramReceiver.SLOTS * DatagramReceiver.SLOT_BYTES);
             assertThat(addresses.get(1)).as("the held frame's buffer is not read into").isNotEqualTo(addresses.get(0));
             assertThat(addresses.subList(2, 4)).as("a buffer whose frames were all released is read into again")
                     .containsOnly(addresses.get(1));
