@@ -26,24 +26,31 @@ http_no_upload_leftovers() { [[ -z $(http_upload_leftovers) ]]; }
 # udp_in_datagrams NS: UDP datagrams the namespace's sockets took (one per merged run).
 udp_in_datagrams() { ip netns exec "$1" awk '/^Udp: [0-9]/ {print $2}' /proc/net/snmp; }
 
+# site_port_merges SITE on|off: GRO on the hub's port from SITE, and TSO/GSO off on the site's
+# side (without which veth skips its NAPI path, where GRO runs); off restores veth's defaults.
+site_port_merges() {
+    local ns tso
+    ns=$(site_ns "$1")
+    tso=$([[ $2 == on ]] && echo off || echo on)
+    ip netns exec "$HUB_NS" ethtool -K "s-$1" gro "$2" >/dev/null &&
+        ip netns exec "$ns" ethtool -K eth0 tso "$tso" gso "$tso" >/dev/null
+}
+
 # http_put_merged FILE SHA256: the same upload again while the hub's port from site A merges
 # its bursts as a NIC's GRO does (veth's NAPI path: GRO on the port, no TSO on the site's
 # side), so the appliance reads runs of datagrams (UDP GRO, its default) and cuts them: the
 # file must arrive intact, in fewer datagrams than the site sent tunnel packets.
 http_put_merged() {
-    local src=$1 expected=$2 ns port=s-A sent_before received_before sent received
+    local src=$1 expected=$2 ns sent_before received_before sent received
     ns=$(site_ns A)
-    on_test_exit "ip netns exec '$HUB_NS' ethtool -K $port gro off >/dev/null; ip netns exec '$ns' ethtool -K eth0 tso on gso on >/dev/null"
-    ip netns exec "$HUB_NS" ethtool -K "$port" gro on >/dev/null &&
-        ip netns exec "$ns" ethtool -K eth0 tso off gso off >/dev/null ||
-        { fail "cannot turn GRO on at the hub's port $port"; return; }
+    on_test_exit "site_port_merges A off"
+    site_port_merges A on || { fail "cannot turn GRO on at the hub's port from site A"; return; }
     sent_before=$(ip netns exec "$ns" cat /sys/class/net/vxlan0/statistics/tx_packets)
     received_before=$(udp_in_datagrams "$HUB_NS")
     expect_eq "PUT of $HTTP_PUT_MIB MiB through a merging port" 201 "$(http_put A /put/merged.bin "$src")"
     sent=$(($(ip netns exec "$ns" cat /sys/class/net/vxlan0/statistics/tx_packets) - sent_before))
     received=$(($(udp_in_datagrams "$HUB_NS") - received_before))
-    ip netns exec "$HUB_NS" ethtool -K "$port" gro off >/dev/null
-    ip netns exec "$ns" ethtool -K eth0 tso on gso on >/dev/null
+    site_port_merges A off
     note "merging port: site A sent $sent tunnel packets, the hub's sockets took $received datagrams"
     ((received * 2 < sent)) || fail "the port merged nothing: $received datagrams for $sent packets"
     expect_eq "sha256 of the upload through a merging port" "$expected" \
