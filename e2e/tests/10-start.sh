@@ -78,3 +78,53 @@ test_loops_resized_live() {
         expect_answers_within "$site" "$TENANT_IP" "$since" 30
     done
 }
+
+# loop_cpu_ticks: CPU time (clock ticks) used so far by the appliance's data-path loop threads.
+loop_cpu_ticks() {
+    local task total=0
+    for task in /proc/"$(app_pid)"/task/*; do
+        [[ $(cat "$task/comm" 2>/dev/null) == multistack-loop* ]] || continue
+        # utime and stime are fields 14 and 15; the name (field 2) has no spaces here
+        total=$((total + $(awk '{print $14 + $15}' "$task/stat")))
+    done
+    echo "$total"
+}
+
+# busyPoll = true (etc/io.multistack.loops.cfg): the loops poll without sleeping, a processor
+# each, and serve as before; the file's removal puts them back to sleeping between packets.
+test_busy_polling_loops() {
+    require_appliance
+    local since site before used ticks
+    ticks=$(getconf CLK_TCK)
+    on_test_exit "app_remove_cfg io.multistack.loops"
+    since=$(now_ms)
+    app_write_cfg io.multistack.loops "threads = 1" "busyPoll = true"
+    wait_until 20 app_log_find "1 data-path loop(s)" "busy" >/dev/null ||
+        fail "no '1 data-path loop(s), ..., busy polling' in the log within 20 s of writing busyPoll = true"
+    wait_until 20 vxlan_sockets_are 1 ||
+        fail "not one UDP socket on port $VXLAN_PORT after threads = 1: $(udp_sockets_on_vxlan_port)"
+    for site in A B C; do
+        expect_answers_within "$site" "$TENANT_IP" "$since" 30
+        expect_eq "site $site: MAC of $TENANT_IP (its own tenant)" "${TENANT_MAC[$site]}" \
+            "$(site_neigh_mac "$site" "$TENANT_IP")"
+    done
+    expect_eq "site A: echo replies to 20 requests from a busy-polling loop" 20 \
+        "$(site_ping_received A "$TENANT_IP" 20)"
+    # nothing to do for a second: a sleeping loop would use next to no CPU time in it
+    before=$(loop_cpu_ticks)
+    sleep 1
+    used=$(($(loop_cpu_ticks) - before))
+    ((used * 2 >= ticks)) || fail "the busy-polling loop used $used of $ticks ticks in an idle second"
+    note "busy-polling loop: $used of $ticks ticks of CPU in an idle second"
+    since=$(now_ms)
+    app_remove_cfg io.multistack.loops
+    wait_until 20 vxlan_sockets_are "$(nproc)" ||
+        fail "not $(nproc) UDP sockets on port $VXLAN_PORT after the file went: $(udp_sockets_on_vxlan_port)"
+    for site in A B C; do
+        expect_answers_within "$site" "$TENANT_IP" "$since" 30
+    done
+    before=$(loop_cpu_ticks)
+    sleep 1
+    used=$(($(loop_cpu_ticks) - before))
+    ((used * 5 < ticks)) || fail "the loops, sleeping again, used $used of $ticks ticks in an idle second"
+}

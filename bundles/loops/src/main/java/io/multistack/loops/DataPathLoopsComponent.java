@@ -9,6 +9,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,40 +21,56 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 
 /**
- * The data-path loops: PID {@code io.multistack.loops}, key {@code threads} (default: one
- * per available processor, 1..256). Changing it restarts the loops and so everything on
- * them (the VXLAN endpoint and every tenant stack); it is a sizing decision, not a live knob.
+ * The data-path loops: PID {@code io.multistack.loops}, keys {@code threads} (default: one
+ * per available processor, 1..256) and {@code busyPoll} (default false: a loop sleeps in
+ * epoll until there is work; true: it polls without sleeping, {@link BusyPolling}, a
+ * processor per loop for the shortest round trips). Changing either restarts the loops and
+ * so everything on them (the VXLAN endpoint and every tenant stack); they are sizing
+ * decisions, not live knobs.
  */
 @Component(configurationPid = DataPathLoopsComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class DataPathLoopsComponent implements DataPathLoops {
     static final String PID = "io.multistack.loops";
     static final int MAX_THREADS = 256;
+    private static final Set<String> KEYS = Set.of("threads", "busyPoll");
     private static final Logger LOG = System.getLogger("io.multistack.loops");
 
     private final MultiThreadIoEventLoopGroup group;
     private final List<EventLoop> loops;
     private final boolean nativeEpoll;
+    private final boolean busyPoll;
 
     @Activate
     public DataPathLoopsComponent(Map<String, Object> properties) {
-        this(threadsOf(properties), NativeEpoll.available());
+        this(threadsOf(properties), NativeEpoll.available(), busyPollOf(properties));
     }
 
     DataPathLoopsComponent(int threads, boolean epoll) {
+        this(threads, epoll, false);
+    }
+
+    DataPathLoopsComponent(int threads, boolean epoll, boolean busyPoll) {
         this.nativeEpoll = epoll;
-        IoHandlerFactory handlers = epoll ? NativeEpoll.ioHandlerFactory() : NioIoHandler.newFactory();
+        this.busyPoll = busyPoll;
+        IoHandlerFactory handlers = epoll ? NativeEpoll.ioHandlerFactory(busyPoll) : nioHandlerFactory(busyPoll);
         this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("multistack-loop", true), handlers);
         List<EventLoop> all = new ArrayList<>(threads);
         group.forEach(executor -> all.add((EventLoop) executor));
         this.loops = List.copyOf(all);
-        LOG.log(Level.INFO, "{0} data-path loop(s), {1}", threads, epoll ? "native epoll" : "NIO");
+        LOG.log(Level.INFO, "{0} data-path loop(s), {1}{2}", threads, epoll ? "native epoll" : "NIO",
+                busyPoll ? ", busy polling (each loop keeps a processor busy)" : "");
+    }
+
+    private static IoHandlerFactory nioHandlerFactory(boolean busyPoll) {
+        return busyPoll ? NioIoHandler.newFactory(SelectorProvider.provider(), BusyPolling.INSTANCE)
+                : NioIoHandler.newFactory();
     }
 
     static int threadsOf(Map<String, Object> properties) {
-        Set<String> unknown = ConfigValues.unknownKeys(properties, Set.of("threads"));
+        Set<String> unknown = ConfigValues.unknownKeys(properties, KEYS);
         if (!unknown.isEmpty()) {
-            LOG.log(Level.WARNING, "{0}: ignoring unknown keys {1} (known: threads)", ConfigValues.source(properties),
-                    unknown);
+            LOG.log(Level.WARNING, "{0}: ignoring unknown keys {1} (known: threads, busyPoll)",
+                    ConfigValues.source(properties), unknown);
         }
         int fallback = Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS);
         try {
@@ -67,6 +84,22 @@ public final class DataPathLoopsComponent implements DataPathLoops {
                     bad.getMessage(), fallback);
             return fallback;
         }
+    }
+
+    /** The {@code busyPoll} key; a word that is not a flag is logged and taken as false (loops that sleep). */
+    static boolean busyPollOf(Map<String, Object> properties) {
+        try {
+            return ConfigValues.flagOr(properties, "busyPoll", false);
+        } catch (IllegalArgumentException bad) {
+            LOG.log(Level.ERROR, "Rejected {0}: {1}; the loops sleep when idle", ConfigValues.source(properties),
+                    bad.getMessage());
+            return false;
+        }
+    }
+
+    /** Whether the loops poll without sleeping ({@code busyPoll = true}). */
+    boolean busyPolling() {
+        return busyPoll;
     }
 
     @Override
@@ -94,8 +127,10 @@ public final class DataPathLoopsComponent implements DataPathLoops {
             }
         }
 
-        static IoHandlerFactory ioHandlerFactory() {
-            return io.netty.channel.epoll.EpollIoHandler.newFactory();
+        static IoHandlerFactory ioHandlerFactory(boolean busyPoll) {
+            // 0 events: Netty's default, an array that grows when a wait fills it
+            return busyPoll ? io.netty.channel.epoll.EpollIoHandler.newFactory(0, BusyPolling.INSTANCE)
+                    : io.netty.channel.epoll.EpollIoHandler.newFactory();
         }
     }
 }
