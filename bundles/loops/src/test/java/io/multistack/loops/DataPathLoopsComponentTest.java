@@ -111,6 +111,13 @@ class DataPathLoopsComponentTest {
         }
     }
 
+    @Test
+    void busyPollingOnEveryProcessorIsWarnedAbout() {
+        assertThat(DataPathLoopsComponent.leavesNoProcessor(1, 2)).isFalse();
+        assertThat(DataPathLoopsComponent.leavesNoProcessor(2, 2)).isTrue();
+        assertThat(DataPathLoopsComponent.leavesNoProcessor(4, 2)).isTrue();
+    }
+
     /**
      * A busy-polling loop still does everything a sleeping one does (runs tasks, fires timers,
      * reads a socket in its epoll set or selector), but keeps its thread on a processor while
