@@ -11,8 +11,8 @@ import io.netty.util.IntSupplier;
  * also when nothing arrives: for appliances that trade cores for round-trip time.
  *
  * <p>Netty's own {@link SelectStrategy#BUSY_WAIT} spins inside the native epoll wait until a
- * descriptor is ready, without arming the loop's timer: scheduled tasks (TCP retransmissions,
- * ARP) would wait for the next packet. Returning the ready count of a non-blocking poll keeps
+ * descriptor is ready, without re-arming the loop's timer for deadlines scheduled meanwhile:
+ * such tasks (TCP retransmissions, ARP) would wait for the next packet. Returning the ready count of a non-blocking poll keeps
  * every turn of the loop, timers included. Stateless, so one instance serves every loop.
  */
 final class BusyPolling implements SelectStrategy, SelectStrategyFactory {
