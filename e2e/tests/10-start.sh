@@ -52,17 +52,14 @@ test_listens_only_where_configured() {
 udp_sockets_on_vxlan_port() { in_hub ss -Hlun "sport = :$VXLAN_PORT" | grep -c .; }
 vxlan_sockets_are() { (($(udp_sockets_on_vxlan_port) == $1)); }
 
-# Resizing the data-path loops (etc/io.multistack.loops.cfg) is a restart of the endpoint and
-# of every tenant stack on the new loops: afterwards each site is answered again, by its own
-# tenant, through one socket per loop; removing the file goes back to one loop per processor.
-test_loops_resized_live() {
-    require_appliance
-    local since site
-    on_test_exit "app_remove_cfg io.multistack.loops"
-    since=$(now_ms)
-    app_write_cfg io.multistack.loops "threads = 1"
-    wait_until 20 app_log_find "1 data-path loop(s)" >/dev/null ||
-        fail "no '1 data-path loop(s)' in the log within 20 s of writing threads = 1"
+# expect_one_loop_serving SINCE LOG_WORD...: after a loops file with threads = 1 (written at
+# SINCE): the log says "1 data-path loop(s)" (with LOG_WORDs), one socket is left, and every
+# site is answered again, by its own tenant.
+expect_one_loop_serving() {
+    local since=$1 site
+    shift
+    wait_until 20 app_log_find "1 data-path loop(s)" "$@" >/dev/null ||
+        fail "no '1 data-path loop(s)' with '$*' in the log within 20 s of writing the loops file"
     wait_until 20 vxlan_sockets_are 1 ||
         fail "not one UDP socket on port $VXLAN_PORT after threads = 1: $(udp_sockets_on_vxlan_port)"
     for site in A B C; do
@@ -70,13 +67,32 @@ test_loops_resized_live() {
         expect_eq "site $site: MAC of $TENANT_IP (its own tenant)" "${TENANT_MAC[$site]}" \
             "$(site_neigh_mac "$site" "$TENANT_IP")"
     done
-    since=$(now_ms)
-    app_remove_cfg io.multistack.loops
+}
+
+# expect_default_loops_serving SINCE: after the loops file went (at SINCE): one socket per
+# processor again, and every site answered.
+expect_default_loops_serving() {
+    local since=$1 site
     wait_until 20 vxlan_sockets_are "$(nproc)" ||
         fail "not $(nproc) UDP sockets on port $VXLAN_PORT after the file went: $(udp_sockets_on_vxlan_port)"
     for site in A B C; do
         expect_answers_within "$site" "$TENANT_IP" "$since" 30
     done
+}
+
+# Resizing the data-path loops (etc/io.multistack.loops.cfg) is a restart of the endpoint and
+# of every tenant stack on the new loops: afterwards each site is answered again, by its own
+# tenant, through one socket per loop; removing the file goes back to one loop per processor.
+test_loops_resized_live() {
+    require_appliance
+    local since
+    on_test_exit "app_remove_cfg io.multistack.loops"
+    since=$(now_ms)
+    app_write_cfg io.multistack.loops "threads = 1"
+    expect_one_loop_serving "$since"
+    since=$(now_ms)
+    app_remove_cfg io.multistack.loops
+    expect_default_loops_serving "$since"
 }
 
 # loop_cpu_ticks: CPU time (clock ticks) used so far by the appliance's data-path loop threads.
@@ -90,41 +106,33 @@ loop_cpu_ticks() {
     echo "$total"
 }
 
+# idle_loop_ticks: the loops' CPU time (clock ticks) over one second in which nothing arrives.
+idle_loop_ticks() {
+    local before
+    before=$(loop_cpu_ticks)
+    sleep 1
+    echo $(($(loop_cpu_ticks) - before))
+}
+
 # busyPoll = true (etc/io.multistack.loops.cfg): the loops poll without sleeping, a processor
 # each, and serve as before; the file's removal puts them back to sleeping between packets.
 test_busy_polling_loops() {
     require_appliance
-    local since site before used ticks
+    local since used ticks
     ticks=$(getconf CLK_TCK)
     on_test_exit "app_remove_cfg io.multistack.loops"
     since=$(now_ms)
     app_write_cfg io.multistack.loops "threads = 1" "busyPoll = true"
-    wait_until 20 app_log_find "1 data-path loop(s)" "busy" >/dev/null ||
-        fail "no '1 data-path loop(s), ..., busy polling' in the log within 20 s of writing busyPoll = true"
-    wait_until 20 vxlan_sockets_are 1 ||
-        fail "not one UDP socket on port $VXLAN_PORT after threads = 1: $(udp_sockets_on_vxlan_port)"
-    for site in A B C; do
-        expect_answers_within "$site" "$TENANT_IP" "$since" 30
-        expect_eq "site $site: MAC of $TENANT_IP (its own tenant)" "${TENANT_MAC[$site]}" \
-            "$(site_neigh_mac "$site" "$TENANT_IP")"
-    done
+    expect_one_loop_serving "$since" busy
     expect_eq "site A: echo replies to 20 requests from a busy-polling loop" 20 \
         "$(site_ping_received A "$TENANT_IP" 20)"
-    # nothing to do for a second: a sleeping loop would use next to no CPU time in it
-    before=$(loop_cpu_ticks)
-    sleep 1
-    used=$(($(loop_cpu_ticks) - before))
+    # a sleeping loop would use next to no CPU time in an idle second
+    used=$(idle_loop_ticks)
     ((used * 2 >= ticks)) || fail "the busy-polling loop used $used of $ticks ticks in an idle second"
     note "busy-polling loop: $used of $ticks ticks of CPU in an idle second"
     since=$(now_ms)
     app_remove_cfg io.multistack.loops
-    wait_until 20 vxlan_sockets_are "$(nproc)" ||
-        fail "not $(nproc) UDP sockets on port $VXLAN_PORT after the file went: $(udp_sockets_on_vxlan_port)"
-    for site in A B C; do
-        expect_answers_within "$site" "$TENANT_IP" "$since" 30
-    done
-    before=$(loop_cpu_ticks)
-    sleep 1
-    used=$(($(loop_cpu_ticks) - before))
+    expect_default_loops_serving "$since"
+    used=$(idle_loop_ticks)
     ((used * 5 < ticks)) || fail "the loops, sleeping again, used $used of $ticks ticks in an idle second"
 }
