@@ -12,8 +12,9 @@ import io.netty.util.IntSupplier;
  *
  * <p>Netty's own {@link SelectStrategy#BUSY_WAIT} spins inside the native epoll wait until a
  * descriptor is ready, without re-arming the loop's timer for deadlines scheduled meanwhile:
- * such tasks (TCP retransmissions, ARP) would wait for the next packet. Returning the ready count of a non-blocking poll keeps
- * every turn of the loop, timers included. Stateless, so one instance serves every loop.
+ * such tasks (TCP retransmissions, ARP) would wait for the next packet. Returning the ready
+ * count of a non-blocking poll keeps every turn of the loop, timers included. Stateless, so
+ * one instance serves every loop.
  */
 final class BusyPolling implements SelectStrategy, SelectStrategyFactory {
     static final BusyPolling INSTANCE = new BusyPolling();

@@ -59,10 +59,11 @@ public final class DataPathLoopsComponent implements DataPathLoops {
         this.loops = List.copyOf(all);
         LOG.log(Level.INFO, "{0} data-path loop(s), {1}{2}", threads, epoll ? "native epoll" : "NIO",
                 busyPoll ? ", busy polling (each loop keeps a processor busy)" : "");
-        if (busyPoll && leavesNoProcessor(threads, Runtime.getRuntime().availableProcessors())) {
+        int processors = Runtime.getRuntime().availableProcessors();
+        if (busyPoll && leavesNoProcessor(threads, processors)) {
             LOG.log(Level.WARNING, "busy polling on {0} loop(s) with {1} processor(s): none is left for the server "
                     + "processes'' other threads and the kernel''s network work; set threads below {1}", threads,
-                    Runtime.getRuntime().availableProcessors());
+                    processors);
         }
     }
 
