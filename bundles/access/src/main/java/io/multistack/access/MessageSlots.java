@@ -105,20 +105,14 @@ final class MessageSlots {
 
     /** {@code count} slots of {@code slotBytes} each, in native memory of {@code arena}; no ancillary data. */
     MessageSlots(Arena arena, int count, int slotBytes) {
-        this(arena, count, slotBytes, false);
+        this(arena, count, slotBytes, false, 0);
     }
 
     /**
-     * As above; with {@code withControl}, each message also gets room for one control
-     * message (the segment size of a coalesced datagram, {@link #segmentSize}).
-     */
-    MessageSlots(Arena arena, int count, int slotBytes, boolean withControl) {
-        this(arena, count, slotBytes, withControl, 0);
-    }
-
-    /**
-     * As above; with {@code overflowBytes > 0}, each slot's message has a second iovec of that
-     * many bytes ({@link #aimOverflow}) after the slot's {@code slotBytes}.
+     * As above; with {@code withControl}, each message also gets room for one control message
+     * (the segment size of a coalesced datagram, {@link #segmentSize}); with
+     * {@code overflowBytes > 0}, each slot's message has a second iovec of that many bytes
+     * ({@link #aimOverflow}) after the slot's {@code slotBytes}.
      */
     MessageSlots(Arena arena, int count, int slotBytes, boolean withControl, int overflowBytes) {
         this.count = count;
@@ -168,7 +162,7 @@ final class MessageSlots {
     }
 
     /** Aims slot {@code slot} at {@code address} (room for {@code slotBytes}) and resets what the kernel changes. */
-    void aim(int slot, long address) {
+    private void aim(int slot, long address) {
         iovecs.set(JAVA_LONG, (long) slot * iovecsPerSlot * IOVEC.byteSize() + IOV_BASE, address);
         reset(slot);
     }
